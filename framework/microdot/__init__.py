@@ -1,0 +1,12 @@
+"""Microdot: a small web framework for MicroPython and CPython."""
+from microdot.app import Microdot, HTTPException, abort  # noqa: F401
+from microdot.request import Request  # noqa: F401
+from microdot.response import Response  # noqa: F401
+from microdot.routing import URLPattern  # noqa: F401
+from microdot.http import AsyncBytesIO, MultiDict, NoCaseDict  # noqa: F401
+from microdot.helpers import iscoroutine  # noqa: F401
+
+__version__ = '0.1.0'
+
+redirect = Response.redirect
+send_file = Response.send_file

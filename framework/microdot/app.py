@@ -1,0 +1,302 @@
+"""``Microdot``: route registration, hooks, error handlers, dispatch."""
+import asyncio
+import gc
+from microdot.helpers import invoke_handler, print_exception, mro
+from microdot.http import ProtocolError
+from microdot.request import Request
+from microdot.response import Response
+from microdot.routing import URLPattern
+
+
+class HTTPException(Exception):
+    """Raised by ``abort()``; answered with ``status_code``."""
+    def __init__(self, status_code, reason=None):
+        super().__init__(status_code)
+        self.status_code = status_code
+        self.reason = reason or str(status_code) + ' error'
+
+    def __repr__(self):
+        return 'HTTPException: %d' % self.status_code
+
+
+class Microdot:
+    """A web application.
+
+    Server settings (change them before ``run()``/``start_server()``):
+    """
+    #: Most connections served at once; more get a quick 503.
+    max_connections = 16
+    #: Listen backlog: connections the OS queues before we accept them.
+    backlog = 16
+    #: Seconds a client has to send a complete request head (slow-loris).
+    header_timeout = 10
+    #: Seconds a body read may wait for the next bytes.
+    body_timeout = 10
+    #: Seconds an idle keep-alive connection stays open.
+    idle_timeout = 5
+    #: Seconds a response write may wait for the client to read.
+    write_timeout = 10
+    #: Requests served on one connection before it is closed (0: no cap).
+    max_keep_alive_requests = 100
+    #: Unread request body bytes the server reads and drops so a
+    #: connection can be reused; a bigger leftover closes the connection.
+    max_drain = 16 * 1024
+
+    def __init__(self):
+        self.url_map = []
+        self.before_request_handlers = []
+        self.after_request_handlers = []
+        self.after_error_request_handlers = []
+        self.error_handlers = {}
+        self.options_handler = self.default_options_handler
+        self.ssl = False
+        self.debug = False
+        self.server = None
+
+    def route(self, url_pattern, methods=None):
+        """Decorator: ``f(request, **path_args)`` handles ``url_pattern`` for
+        ``methods`` (default ``['GET']``)."""
+        pattern = URLPattern(url_pattern)
+        if not pattern.static:
+            pattern.compile()  # report a bad pattern now, not on a request
+
+        def decorated(f):
+            self.url_map.append(
+                ([m.upper() for m in (methods or ['GET'])], pattern, f, '',
+                 None))
+            return f
+        return decorated
+
+    def get(self, url_pattern):
+        return self.route(url_pattern, ['GET'])
+
+    def post(self, url_pattern):
+        return self.route(url_pattern, ['POST'])
+
+    def put(self, url_pattern):
+        return self.route(url_pattern, ['PUT'])
+
+    def patch(self, url_pattern):
+        return self.route(url_pattern, ['PATCH'])
+
+    def delete(self, url_pattern):
+        return self.route(url_pattern, ['DELETE'])
+
+    def query(self, url_pattern):
+        return self.route(url_pattern, ['QUERY'])
+
+    def before_request(self, f):
+        """Decorator: ``f(request)`` runs before each handler; a non-None
+        return value becomes the response and the handler is skipped."""
+        self.before_request_handlers.append(f)
+        return f
+
+    def after_request(self, f):
+        """Decorator: ``f(request, response)`` runs after each handler and
+        may return a replacement response."""
+        self.after_request_handlers.append(f)
+        return f
+
+    def after_error_request(self, f):
+        """Decorator: like ``after_request``, for error responses."""
+        self.after_error_request_handlers.append(f)
+        return f
+
+    def errorhandler(self, status_code_or_exception_class):
+        """Decorator: ``f(request)`` answers a status code, or
+        ``f(request, exc)`` an exception class (and its subclasses)."""
+        def decorated(f):
+            self.error_handlers[status_code_or_exception_class] = f
+            return f
+        return decorated
+
+    def mount(self, subapp, url_prefix='', local=False):
+        """Serve ``subapp``'s routes under ``url_prefix``.  Unless ``local``,
+        its hooks and error handlers become the whole app's."""
+        for methods, pattern, handler, prefix, sub in subapp.url_map:
+            p = URLPattern(url_prefix + pattern.url_pattern)
+            if not p.static:
+                p.compile()
+            self.url_map.append((methods, p, handler, url_prefix + prefix,
+                                 sub or subapp))
+        if not local:
+            for name in ('before_request_handlers', 'after_request_handlers',
+                         'after_error_request_handlers'):
+                getattr(self, name).extend(getattr(subapp, name))
+                setattr(subapp, name, [])
+            self.error_handlers.update(subapp.error_handlers)
+            subapp.error_handlers = {}
+
+    @staticmethod
+    def abort(status_code, reason=None):
+        """End the request now with an error response."""
+        raise HTTPException(status_code, reason)
+
+    async def start_server(self, host='0.0.0.0', port=5000, debug=False,
+                           ssl=None):
+        """Serve until ``shutdown()``.  A coroutine, so it can run as a task
+        beside the application's own tasks."""
+        from microdot.server import Server
+        self.debug = debug
+        self.ssl = ssl
+        self.server = Server(self)
+        if debug:
+            print('Starting async server on %s:%d...' % (host, port))
+        await self.server.serve(host, port, ssl)
+
+    def run(self, host='0.0.0.0', port=5000, debug=False, ssl=None):
+        """Serve until ``shutdown()`` (blocks)."""
+        asyncio.run(self.start_server(host=host, port=port, debug=debug,
+                                      ssl=ssl))
+
+    def shutdown(self):
+        """Stop serving once the current requests are answered; safe to
+        call from a handler."""
+        if self.server is not None:
+            self.server.close()
+
+    async def handle_request(self, reader, writer):
+        """Serve one client connection (all its requests)."""
+        from microdot.server import Server
+        if self.server is None:
+            self.server = Server(self)
+        await self.server.connection(reader, writer)
+
+    def find_route(self, req):
+        method = req.method.upper()
+        if method == 'OPTIONS' and self.options_handler:
+            return self.options_handler(req), '', None
+        if method == 'HEAD':
+            method = 'GET'
+        found, prefix, subapp = 404, '', None
+        path = req.path
+        for methods, pattern, handler, url_prefix, sub in self.url_map:
+            args = pattern.match(path)
+            if args is not None:
+                req.url_args = args
+                prefix, subapp = url_prefix, sub
+                if method in methods:
+                    return handler, prefix, subapp
+                found = 405
+        return found, prefix, subapp
+
+    def default_options_handler(self, req):
+        allow = []
+        for methods, pattern, _, _, _ in self.url_map:
+            if pattern.match(req.path) is not None:
+                allow.extend(m for m in methods if m not in allow)
+        if 'GET' in allow and 'HEAD' not in allow:
+            allow.append('HEAD')
+        allow.append('OPTIONS')
+        return {'Allow': ', '.join(allow)}
+
+    def get_request_handlers(self, req, attr, local_first=True):
+        handlers = getattr(self, attr + '_handlers')
+        local = getattr(req.subapp, attr + '_handlers') \
+            if req and req.subapp else []
+        return local + handlers if local_first else handlers + local
+
+    async def error_response(self, req, status_code, reason=None):
+        if req and req.subapp and status_code in req.subapp.error_handlers:
+            return await invoke_handler(
+                req.subapp.error_handlers[status_code], req)
+        if status_code in self.error_handlers:
+            return await invoke_handler(self.error_handlers[status_code], req)
+        return reason or 'N/A', status_code
+
+    def _exception_handler(self, req, exc):
+        tables = [req.subapp.error_handlers] if req.subapp else []
+        tables.append(self.error_handlers)
+        for cls in mro(type(exc)):
+            for table in tables:
+                if cls in table:
+                    return table[cls]
+
+    async def dispatch_request(self, req):
+        """Run hooks, the route handler and error handling for ``req``
+        (None means the request could not be parsed) and return the
+        ``Response``."""
+        after_done = False
+        if req is None:
+            res = await self.error_response(req, 400, 'Bad request')
+        elif req.content_length > req.max_content_length:
+            res = await self.error_response(req, 413, 'Payload too large')
+        else:
+            try:
+                res = await self._handle(req)
+                after_done = True
+            except HTTPException as exc:
+                res = await self.error_response(req, exc.status_code,
+                                                exc.reason)
+            except Exception as exc:
+                res = await self._handle_exception(req, exc)
+        res = _to_response(res)
+        if not after_done:
+            for handler in self.get_request_handlers(
+                    req, 'after_error_request'):
+                res = await invoke_handler(handler, req, res) or res
+        if req is not None:
+            res.is_head = req.method == 'HEAD'
+            vary = getattr(req.g, '_vary', None)
+            if vary:
+                have = res.headers.get('Vary')
+                names = [v.strip() for v in have.split(',')] if have else []
+                names += [v for v in vary if v not in names]
+                res.headers['Vary'] = ', '.join(names)
+        return res
+
+    async def _handle(self, req):
+        f, req.url_prefix, req.subapp = self.find_route(req)
+        if isinstance(f, dict):
+            return Response(headers=f)
+        if not callable(f):
+            raise HTTPException(f, 'Not found')
+        req.route = f
+        res = None
+        for handler in self.get_request_handlers(req, 'before_request',
+                                                 False):
+            res = await invoke_handler(handler, req)
+            if res:
+                break
+        if res is None:
+            res = await invoke_handler(f, req, **req.url_args)
+        res = _to_response(res)
+        for handler in self.get_request_handlers(req, 'after_request'):
+            res = await invoke_handler(handler, req, res) or res
+        for handler in req.after_request_handlers:
+            res = await invoke_handler(handler, req, res) or res
+        return res
+
+    async def _handle_exception(self, req, exc):
+        if isinstance(exc, ProtocolError):
+            return await self.error_response(req, exc.status, exc.reason)
+        if isinstance(exc, MemoryError):
+            gc.collect()
+        print_exception(exc)
+        handler = self._exception_handler(req, exc)
+        if handler is not None:
+            try:
+                res = await invoke_handler(handler, req, exc)
+                if res is not None:
+                    return res
+            except Exception as exc2:
+                print_exception(exc2)
+        return await self.error_response(req, 500, 'Internal server error')
+
+
+def _to_response(res):
+    """Turn what a handler returned into a ``Response``."""
+    if isinstance(res, Response):
+        return res
+    if isinstance(res, int):
+        return Response('', res)
+    if isinstance(res, tuple):
+        if isinstance(res[0], int):  # (status,) or (status, headers)
+            return Response('', res[0], res[1] if len(res) > 1 else {})
+        if len(res) > 1 and not isinstance(res[1], int):
+            return Response(res[0], 200, res[1])  # (body, headers)
+        return Response(*res)
+    return Response(res)
+
+
+abort = Microdot.abort

@@ -1,0 +1,292 @@
+"""The ``Response`` object and how it goes on the wire."""
+from microdot.helpers import json, iscoroutine
+from microdot.http import NoCaseDict, reason_phrase
+
+
+def _bad(s):
+    return '\r' in s or '\n' in s or '\x00' in s
+
+
+class Response:
+    """An HTTP response.
+
+    ``body`` may be str, bytes, a dict or list (sent as JSON), a file-like
+    object, or a sync or async generator (streamed).
+    """
+    types_map = {
+        'css': 'text/css',
+        'gif': 'image/gif',
+        'html': 'text/html',
+        'ico': 'image/x-icon',
+        'jpg': 'image/jpeg',
+        'jpeg': 'image/jpeg',
+        'js': 'application/javascript',
+        'json': 'application/json',
+        'png': 'image/png',
+        'svg': 'image/svg+xml',
+        'txt': 'text/plain',
+        'wasm': 'application/wasm',
+    }
+    #: Size of the reads used to stream a file body.
+    send_file_buffer_size = 1024
+    #: Content type of responses that set none.
+    default_content_type = 'text/plain'
+    #: ``Cache-Control: max-age`` for ``send_file`` (None: no header).
+    default_send_file_max_age = None
+    #: Return this from a handler that wrote its own response (WebSocket).
+    already_handled = None
+
+    def __init__(self, body=b'', status_code=200, headers=None, reason=None):
+        if body is None and status_code == 200:
+            body = b''
+            status_code = 204
+        self.status_code = status_code
+        self.headers = NoCaseDict(headers)
+        self.reason = reason
+        if isinstance(body, (dict, list)):
+            body = json.dumps(body)
+            self.headers['Content-Type'] = 'application/json; charset=UTF-8'
+        self.body = body.encode() if isinstance(body, str) else body
+        self.is_head = False
+
+    def set_cookie(self, cookie, value, path=None, domain=None, expires=None,
+                   max_age=None, secure=False, http_only=False,
+                   partitioned=False, same_site=None):
+        """Add a ``Set-Cookie`` header.  ``expires`` is a preformatted string
+        or a ``datetime``; ``same_site`` is ``'Lax'``, ``'Strict'`` or
+        ``'None'``."""
+        value = str(value)
+        for part in (value, path or '', domain or '',
+                     expires if isinstance(expires, str) else ''):
+            if ';' in part or _bad(part):
+                raise ValueError('invalid cookie')
+        if not cookie or _bad(cookie) or \
+                [c for c in cookie if c in '=;, \t']:
+            raise ValueError('invalid cookie name')
+        c = cookie + '=' + value
+        if path:
+            c += '; Path=' + path
+        if domain:
+            c += '; Domain=' + domain
+        if expires:
+            if not isinstance(expires, str):
+                expires = expires.strftime('%a, %d %b %Y %H:%M:%S GMT')
+            c += '; Expires=' + expires
+        if max_age is not None:
+            c += '; Max-Age=' + str(max_age)
+        if secure:
+            c += '; Secure'
+        if http_only:
+            c += '; HttpOnly'
+        if same_site:
+            c += '; SameSite=' + same_site
+        if partitioned:
+            c += '; Partitioned'
+        if 'Set-Cookie' in self.headers:
+            self.headers['Set-Cookie'].append(c)
+        else:
+            self.headers['Set-Cookie'] = [c]
+
+    def delete_cookie(self, cookie, **kwargs):
+        """Tell the client to drop a cookie (takes ``set_cookie``'s
+        options; ``expires`` and ``max_age`` are ignored)."""
+        kwargs.pop('expires', None)
+        kwargs.pop('max_age', None)
+        self.set_cookie(cookie, '', expires='Thu, 01 Jan 1970 00:00:01 GMT',
+                        max_age=0, **kwargs)
+
+    def complete(self):
+        """Fill in ``Content-Length`` and ``Content-Type``."""
+        h = self.headers
+        if isinstance(self.body, bytes) and 'Content-Length' not in h:
+            h['Content-Length'] = str(len(self.body))
+        if 'Content-Type' not in h:
+            ct = self.default_content_type
+            h['Content-Type'] = ct if 'charset=' in ct \
+                else ct + '; charset=UTF-8'
+
+    def _head(self, version):
+        reason = self.reason if self.reason is not None \
+            else reason_phrase(self.status_code)
+        lines = ['HTTP/%s %d %s' % (version, self.status_code, reason)]
+        for name, value in self.headers.items():
+            for v in (value if isinstance(value, list) else (value,)):
+                v = str(v)
+                if _bad(name) or _bad(v) or ':' in name or not name:
+                    raise ValueError('invalid response header ' + repr(name))
+                lines.append(name + ': ' + v)
+        if _bad(reason):
+            raise ValueError('invalid reason')
+        lines.append('\r\n')
+        return '\r\n'.join(lines).encode()
+
+    async def write(self, stream, http_version='1.0', keep_alive=False):
+        """Write the response to ``stream`` (async ``awrite()``).
+
+        With ``keep_alive`` the body is framed (Content-Length, or chunked
+        on HTTP/1.1) so the connection can carry another request; returns
+        whether it can.  Raises ``ValueError`` before writing anything if a
+        header holds CR, LF or NUL.
+        """
+        self.started = False
+        self.complete()
+        h = self.headers
+        code = self.status_code
+        body = self.body
+        bodyless = self.is_head or code in (204, 304) or code < 200
+        chunked = False
+        size = len(body) if isinstance(body, bytes) else None
+        if keep_alive and not bodyless:
+            cl = h.get('Content-Length')
+            if cl is None:
+                size = _size(body)
+                if size is not None:
+                    h['Content-Length'] = str(size)
+                elif http_version != '1.0':
+                    h['Transfer-Encoding'] = 'chunked'
+                    chunked = True
+                else:
+                    keep_alive = False
+            elif size is not None and str(size) != str(cl):
+                keep_alive = False  # the app's length is wrong: don't trust
+        if http_version != '1.0' and not keep_alive:
+            h['Connection'] = 'close'
+        elif http_version == '1.0' and keep_alive:
+            h['Connection'] = 'keep-alive'
+        head = self._head(http_version)
+        self.started = True
+        if bodyless or not body:
+            await stream.awrite(head)
+            if not isinstance(body, bytes):
+                await _close(body)
+            return keep_alive
+        if size is not None and isinstance(body, bytes) and len(body) < 1024:
+            await stream.awrite(head + body)
+            return keep_alive
+        await stream.awrite(head)
+        it = self.body_iter()
+        sent = 0
+        try:
+            async for data in it:
+                if isinstance(data, str):
+                    data = data.encode()
+                if not data:
+                    continue
+                sent += len(data)
+                if chunked:
+                    data = b'%x\r\n' % len(data) + data + b'\r\n'
+                await stream.awrite(data)
+            if chunked:
+                await stream.awrite(b'0\r\n\r\n')
+        finally:
+            await it.aclose()
+        if size is not None and sent != size:
+            keep_alive = False
+        return keep_alive
+
+    def body_iter(self):
+        """An async iterator over the body's pieces."""
+        return _BodyIter(self)
+
+    @classmethod
+    def redirect(cls, location, status_code=302):
+        """A redirect response; refuses a location containing CR or LF."""
+        if _bad(location):
+            raise ValueError('invalid redirect URL')
+        return cls(status_code=status_code, headers={'Location': location})
+
+    @classmethod
+    def send_file(cls, filename, status_code=200, content_type=None,
+                  stream=None, max_age=None, compressed=False,
+                  file_extension=''):
+        """Stream a file.  Its type comes from the extension (after ``.gz``
+        when ``compressed``); ``compressed`` also sets ``Content-Encoding``
+        (``True`` for gzip, or the encoding's name).  The filename is
+        trusted: never pass one taken from the request unchecked."""
+        if content_type is None:
+            name = filename[:-3] if compressed and \
+                filename.endswith('.gz') else filename
+            ext = name.rpartition('.')[2].lower()
+            content_type = cls.types_map.get(ext, 'application/octet-stream')
+        headers = {'Content-Type': content_type}
+        if max_age is None:
+            max_age = cls.default_send_file_max_age
+        if max_age is not None:
+            headers['Cache-Control'] = 'max-age=' + str(max_age)
+        if compressed:
+            headers['Content-Encoding'] = compressed \
+                if isinstance(compressed, str) else 'gzip'
+        f = stream or open(filename + file_extension, 'rb')
+        return cls(body=f, status_code=status_code, headers=headers)
+
+
+def _size(body):
+    """Bytes left in a seekable file body, or None if unknown."""
+    if not hasattr(body, 'seek') or not hasattr(body, 'tell'):
+        return None
+    try:
+        pos = body.tell()
+        end = body.seek(0, 2)
+        body.seek(pos)
+        return end - pos
+    except Exception:
+        return None
+
+
+async def _close(body):
+    close = getattr(body, 'aclose', None) or getattr(body, 'close', None)
+    if close is not None:
+        r = close()
+        if iscoroutine(r):
+            await r
+
+
+class _BodyIter:
+    def __init__(self, res):
+        self.res = res
+        self.body = res.body
+        self.done = not self.body
+        self.closed = False
+
+    def __aiter__(self):
+        return self
+
+    async def __anext__(self):
+        b = self.body
+        if self.done:
+            await self.aclose()
+            raise StopAsyncIteration
+        if isinstance(b, (bytes, bytearray, str)):
+            self.done = True
+            return b
+        if hasattr(b, 'read'):
+            size = self.res.send_file_buffer_size
+            data = b.read(size)
+            if iscoroutine(data):
+                data = await data
+            if len(data) < size:
+                self.done = True
+            if data:
+                return data
+        elif hasattr(b, '__anext__'):
+            try:
+                return await b.__anext__()
+            except StopAsyncIteration:
+                pass
+        else:
+            try:
+                return next(b)
+            except StopIteration:
+                pass
+        await self.aclose()
+        raise StopAsyncIteration
+
+    async def aclose(self):
+        if not self.closed:
+            self.closed = True
+            self.done = True
+            if not isinstance(self.body, (bytes, bytearray, str)):
+                await _close(self.body)
+
+
+Response.already_handled = Response()

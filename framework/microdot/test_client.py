@@ -1,0 +1,180 @@
+"""Drive an application in-process, without sockets, for tests."""
+import asyncio
+from microdot.helpers import json
+from microdot.http import AsyncBytesIO
+from microdot.request import Request
+from microdot.response import Response
+
+
+class TestResponse:
+    """What the test client got back: ``status_code``, ``reason``,
+    ``headers``, ``body`` (bytes), ``text``, ``json`` and, for
+    ``text/event-stream`` responses, ``events``."""
+    def __init__(self):
+        self.status_code = None
+        self.reason = None
+        self.headers = {}
+        self.body = None
+        self.text = None
+        self.json = None
+        self.events = None
+
+    def _mime(self):
+        return self.headers.get('Content-Type', '').split(';')[0].strip()
+
+    @classmethod
+    async def create(cls, res):
+        r = cls()
+        r.status_code = res.status_code
+        r.reason = res.reason
+        r.headers = res.headers
+        if res.is_head:
+            return r
+        r.body = b''
+        it = res.body_iter()
+        try:
+            async for data in it:
+                r.body += data.encode() if isinstance(data, str) else data
+        except asyncio.CancelledError:
+            pass
+        await it.aclose()
+        try:
+            r.text = r.body.decode()
+        except ValueError:
+            pass
+        mime = r._mime()
+        if mime == 'application/json' and r.text is not None:
+            r.json = json.loads(r.text)
+        elif mime == 'text/event-stream':
+            r.events = _parse_events(r.body)
+        return r
+
+
+def _parse_events(body):
+    events = []
+    for block in body.split(b'\n\n'):
+        ev = {'data': None, 'data_json': None, 'event': None,
+              'event_id': None, 'retry': None}
+        for line in block.split(b'\n'):
+            name, _, value = line.partition(b':')
+            value = value.strip()
+            if name == b'data':
+                ev['data'] = value
+            elif name == b'event':
+                ev['event'] = value.decode()
+            elif name == b'id':
+                ev['event_id'] = value.decode()
+            elif name == b'retry':
+                ev['retry'] = int(value) / 1000
+        if ev['data']:
+            try:
+                ev['data_json'] = json.loads(ev['data'])
+            except ValueError:
+                pass
+            events.append(ev)
+    return events
+
+
+class TestClient:
+    """Send requests straight to ``app``; cookies set by responses are
+    kept and sent back, as a browser would."""
+    __test__ = False  # not a pytest test class
+
+    def __init__(self, app, cookies=None, scheme=None, host=None):
+        self.app = app
+        self.cookies = cookies or {}
+        self.scheme = scheme
+        self.host = host or 'example.com:1234'
+
+    def _cookie_header(self, path):
+        out = []
+        for name, value in self.cookies.items():
+            if isinstance(value, tuple):
+                value, cpath = value
+                if not path.startswith(cpath):
+                    continue
+            out.append(name + '=' + value)
+        return '; '.join(out)
+
+    def _update_cookies(self, res):
+        for cookie in res.headers.get('Set-Cookie', []):
+            name, _, rest = cookie.partition('=')
+            parts = rest.split(';')
+            path, delete = '/', False
+            for opt in parts[1:]:
+                key, _, val = opt.strip().lower().partition('=')
+                if key == 'max-age':
+                    try:
+                        delete = int(val) <= 0
+                    except ValueError:
+                        delete = True
+                elif key == 'expires' and '1 jan 1970' in val:
+                    delete = True
+                elif key == 'path':
+                    path = val
+            if delete:
+                old = self.cookies.get(name)
+                if old is not None and \
+                        (old[1] if isinstance(old, tuple) else '/') == path:
+                    del self.cookies[name]
+            else:
+                self.cookies[name] = parts[0] if path == '/' \
+                    else (parts[0], path)
+
+    async def request(self, method, path, headers=None, body=None,
+                      sock=None):
+        headers = dict(headers or {})
+        if body is None:
+            body = b''
+        elif isinstance(body, (dict, list)):
+            body = json.dumps(body)
+            headers.setdefault('Content-Type', 'application/json')
+        if isinstance(body, str):
+            body = body.encode()
+        if body and 'Content-Length' not in headers:
+            headers['Content-Length'] = str(len(body))
+        cookies = self._cookie_header(path)
+        if cookies:
+            headers['Cookie'] = headers['Cookie'] + '; ' + cookies \
+                if 'Cookie' in headers else cookies
+        lines = [method + ' ' + path + ' HTTP/1.0']
+        if 'Host' not in headers:
+            lines.append('Host: ' + self.host)
+        for name, value in headers.items():
+            lines.append(name + ': ' + str(value))
+        raw = ('\r\n'.join(lines) + '\r\n\r\n').encode() + body
+        if sock:
+            reader, writer = sock
+            reader.buffer = raw
+        else:
+            reader, writer = AsyncBytesIO(raw), AsyncBytesIO(b'')
+        try:
+            req = await Request.create(self.app, reader, writer,
+                                       ('127.0.0.1', 1234),
+                                       scheme=self.scheme)
+        except ValueError:
+            req = None
+        res = await self.app.dispatch_request(req)
+        if res is Response.already_handled:
+            return TestResponse()
+        res.complete()
+        self._update_cookies(res)
+        return await TestResponse.create(res)
+
+    async def get(self, path, headers=None):
+        return await self.request('GET', path, headers=headers)
+
+    async def post(self, path, headers=None, body=None):
+        return await self.request('POST', path, headers=headers, body=body)
+
+    async def put(self, path, headers=None, body=None):
+        return await self.request('PUT', path, headers=headers, body=body)
+
+    async def patch(self, path, headers=None, body=None):
+        return await self.request('PATCH', path, headers=headers, body=body)
+
+    async def delete(self, path, headers=None):
+        return await self.request('DELETE', path, headers=headers)
+
+    async def query(self, path, headers=None, body=None):
+        return await self.request('QUERY', path, headers=headers, body=body)

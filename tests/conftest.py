@@ -1,0 +1,7 @@
+import os
+import sys
+
+here = os.path.dirname(__file__)
+sys.path.insert(0, here)
+sys.path.insert(0, os.path.join(here, '..', 'framework'))
+collect_ignore = ['mpy_runner.py']

@@ -1,0 +1,218 @@
+"""The sans-I/O protocol layer: parsing, limits, framing, URL coding."""
+from microdot.http import ProtocolError, Reader, Body, NoCaseDict, \
+    MultiDict, AsyncBytesIO, parse_request_line, parse_header, check_head, \
+    add_header, urldecode, parse_urlencoded, parse_cookies, reason_phrase
+from support import run, raises, araises, Stream
+
+
+def status_of(f, *args):
+    return raises(ProtocolError, f, *args).status
+
+
+def test_request_line():
+    assert parse_request_line(b'GET /a?b=c HTTP/1.1') == \
+        ('GET', '/a?b=c', '1.1')
+    assert parse_request_line(b'OPTIONS * HTTP/1.0') == \
+        ('OPTIONS', '*', '1.0')
+    assert parse_request_line(b'GET http://h/x HTTP/1.1')[1] == 'http://h/x'
+
+
+def test_request_line_errors():
+    for line in (b'GET /', b'GET  / HTTP/1.1', b'GET / HTTP/1.1 x',
+                 b'G(T / HTTP/1.1', b'GET x HTTP/1.1', b'GET / HTTP/11',
+                 b'GET / http/1.1', b'GET / HTTP/1.x', b'\x16\x03\x01',
+                 b'GET /\xff HTTP/1.1', b'GET /a\x01 HTTP/1.1', b''):
+        assert status_of(parse_request_line, line) == 400, line
+    assert status_of(parse_request_line, b'GET / HTTP/2.0') == 505
+
+
+def test_header_line():
+    assert parse_header(b'Content-Type:  text/html \t') == \
+        ('Content-Type', 'text/html')
+    assert parse_header(b'X-Empty:') == ('X-Empty', '')
+    for line in (b' folded', b'\tfolded', b'No colon', b'Bad name: x',
+                 b'Bad : x', b': x', b'X: a\x00b', b'X: a\rb',
+                 b'X: \xff\xfe'):
+        assert status_of(parse_header, line) == 400, line
+
+
+def test_repeated_headers():
+    h = NoCaseDict()
+    add_header(h, 'Accept', 'a')
+    add_header(h, 'accept', 'b')
+    add_header(h, 'Cookie', 'x=1')
+    add_header(h, 'Cookie', 'y=2')
+    add_header(h, 'Content-Length', '5')
+    add_header(h, 'Content-Length', '5')
+    assert h['ACCEPT'] == 'a, b'
+    assert h['cookie'] == 'x=1; y=2'
+    assert status_of(add_header, h, 'content-length', '6') == 400
+    add_header(h, 'Host', 'a')
+    assert status_of(add_header, h, 'Host', 'b') == 400
+
+
+def test_framing():
+    def head(**kw):
+        h = NoCaseDict()
+        for k, v in kw.items():
+            h[k.replace('_', '-')] = v
+        return h
+    assert check_head(head(), '1.1') == (0, False)
+    assert check_head(head(Content_Length='12'), '1.1') == (12, False)
+    assert check_head(head(Transfer_Encoding='Chunked'), '1.1') == (0, True)
+    for h, status in ((head(Content_Length='-1'), 400),
+                      (head(Content_Length='1 2'), 400),
+                      (head(Content_Length='0x10'), 400),
+                      (head(Content_Length='1', Transfer_Encoding='chunked'),
+                       400),
+                      (head(Transfer_Encoding='gzip'), 501),
+                      (head(Host='a b'), 400),
+                      (head(Host='evil/x'), 400)):
+        assert status_of(check_head, h, '1.1') == status
+    assert status_of(check_head, head(Transfer_Encoding='chunked'),
+                     '1.0') == 400
+    check_head(head(Host='example.com:8080'), '1.1')
+    check_head(head(Host='[::1]:80'), '1.1')
+
+
+def test_urldecode():
+    assert urldecode('a+b%20c%2F') == 'a b c/'
+    assert urldecode(b'dot%e2%80%a2dot') == 'dot\u2022dot'
+    assert urldecode('100%%') == '100%%'
+    assert urldecode('plain') == 'plain'
+    for bad in ('%zz', '%2', '%e2%80'):
+        assert status_of(urldecode, bad) == 400
+
+
+def test_urlencoded_and_cookies():
+    md = parse_urlencoded('a=1&b=&a=2&c&&d=x%3Dy')
+    assert md['a'] == '1' and md.getlist('a') == ['1', '2']
+    assert md['b'] == '' and md['c'] == '' and md['d'] == 'x=y'
+    assert parse_urlencoded(b'k=v+w')['k'] == 'v w'
+    assert parse_cookies('a=1; b=x=y;c') == {'a': '1', 'b': 'x=y', 'c': ''}
+
+
+def test_multidict():
+    d = MultiDict({'a': '1'})
+    d['a'] = '2'
+    assert d['a'] == '1' and d.getlist('a') == ['1', '2']
+    assert d.get('a', type=int) == 1 and d.getlist('a', type=int) == [1, 2]
+    assert d.get('zz', 'dflt') == 'dflt' and d.getlist('zz') == []
+    assert 'a' in d and 'b' not in d
+
+
+def test_nocasedict():
+    d = NoCaseDict({'Content-Type': 'x'})
+    assert d['content-type'] == 'x' and 'CONTENT-TYPE' in d
+    d['CONTENT-TYPE'] = 'y'
+    assert d == {'Content-Type': 'y'}
+    assert d.get('content-TYPE') == 'y' and d.get('nope', 1) == 1
+    del d['content-type']
+    assert d == {} and 'Content-Type' not in d
+
+
+def test_reason_phrases():
+    assert reason_phrase(200) == 'OK'
+    assert reason_phrase(404) == 'Not Found'
+    assert reason_phrase(431) == 'Request Header Fields Too Large'
+    assert reason_phrase(299) == 'N/A'
+
+
+def test_reader_lines_across_partial_reads():
+    async def go():
+        rd = Reader(Stream(b'line one\r\nline two\nrest', step=3))
+        assert await rd.line(100, 400) == b'line one'
+        assert await rd.line(100, 400) == b'line two'
+        assert await rd.readexactly(4) == b'rest'
+        assert await rd.line(100, 400) is None
+    run(go())
+
+
+def test_reader_limit_is_enforced_while_reading():
+    class Endless:
+        reads = 0
+
+        async def read(self, n):
+            self.reads += 1
+            return b'a' * n
+    src = Endless()
+
+    async def go():
+        exc = await araises(ProtocolError, Reader(src).line(2048, 414))
+        assert exc.status == 414
+    run(go())
+    assert src.reads <= 2048 // Reader.chunk + 2  # stopped early
+
+
+def test_reader_incomplete_line_at_eof():
+    async def go():
+        rd = Reader(Stream(b'no newline'))
+        exc = await araises(ProtocolError, rd.line(100, 400))
+        assert exc.status == 400
+    run(go())
+
+
+def chunked_body(data, limit=1000, step=5):
+    rd = Reader(Stream(data, step=step))
+    return rd, Body(rd, 0, True, limit)
+
+
+def test_chunked_body():
+    async def go():
+        rd, body = chunked_body(
+            b'5\r\nhello\r\n7;ext=1\r\n, world\r\n0\r\nTrailer: x\r\n\r\n'
+            b'NEXT')
+        assert await body.read() == b'hello, world'
+        assert body.done and await body.read() == b''
+        assert await rd.readexactly(4) == b'NEXT'  # next request is intact
+    run(go())
+
+
+def test_chunked_body_errors():
+    async def status(data, limit=1000):
+        rd, body = chunked_body(data, limit)
+        return (await araises(ProtocolError, body.read())).status
+
+    async def go():
+        assert await status(b'zz\r\n') == 400
+        assert await status(b'-1\r\n') == 400
+        assert await status(b'5\r\nhelloXX\r\n0\r\n\r\n') == 400
+        assert await status(b'1' * 300 + b'\r\n') == 400
+        assert await status(b'100000000\r\n') == 400
+        assert await status(b'a\r\n0123456789\r\n0\r\n\r\n', limit=5) == 413
+        rd, body = chunked_body(b'5\r\nhel')
+        await araises(EOFError, body.read())
+    run(go())
+
+
+def test_content_length_body_and_drain():
+    async def go():
+        rd = Reader(Stream(b'0123456789GET'))
+        body = Body(rd, 10, False, 100)
+        assert await body.read(4) == b'0123'
+        assert await body.drain(100)
+        assert await rd.readexactly(3) == b'GET'
+        rd = Reader(Stream(b'0123456789'))
+        body = Body(rd, 10, False, 100)
+        assert not await body.drain(5)  # too much left: close instead
+    run(go())
+
+
+def test_expect_continue_is_sent_on_first_read():
+    async def go():
+        src = Stream(b'abc')
+        body = Body(Reader(src), 3, False, 100, writer=src)
+        assert src.written == b''
+        assert await body.read() == b'abc'
+        assert src.written == b'HTTP/1.1 100 Continue\r\n\r\n'
+    run(go())
+
+
+def test_async_bytes_io():
+    async def go():
+        s = AsyncBytesIO(b'ab\ncd')
+        assert await s.readline() == b'ab\n'
+        assert await s.read(1) == b'c'
+        assert await s.read() == b'd'
+        assert await s.read() == b''
+    run(go())
