@@ -58,3 +58,115 @@ class Stream:
 
     async def awrite(self, data):
         self.written += data
+
+
+# --- a raw HTTP client over asyncio streams, for the integration tests ---
+
+_port = [0]
+
+
+def free_port():
+    """A port for a test server (a fresh one each call)."""
+    if not _port[0]:
+        import time
+        _port[0] = 20000 + (int(time.time() * 1000) % 20000)
+    _port[0] += 1
+    return _port[0]
+
+
+async def connect(port):
+    return await asyncio.open_connection('127.0.0.1', port)
+
+
+async def send(writer, data):
+    writer.write(data)
+    await writer.drain()
+
+
+async def close(writer):
+    try:
+        writer.close()
+        await writer.wait_closed()
+    except OSError:
+        pass
+
+
+async def read_response(reader, head=False, timeout=5):
+    """Read one response: (status, headers with lower-case names, body);
+    None if the server closed the connection first."""
+    return await asyncio.wait_for(_read_response(reader, head), timeout)
+
+
+async def _read_response(reader, head):
+    line = await reader.readline()
+    if not line:
+        return None
+    status = int(line.split()[1])
+    headers = {}
+    while True:
+        line = (await reader.readline()).strip()
+        if not line:
+            break
+        name, _, value = line.decode().partition(':')
+        headers[name.strip().lower()] = value.strip()
+    body = b''
+    if head or status in (100, 204, 304):
+        pass
+    elif headers.get('transfer-encoding') == 'chunked':
+        while True:
+            size = int((await reader.readline()).strip(), 16)
+            if not size:
+                await reader.readline()
+                break
+            body += await reader.readexactly(size)
+            await reader.readline()
+    elif 'content-length' in headers:
+        body = await reader.readexactly(int(headers['content-length']))
+    else:
+        while True:
+            data = await reader.read(4096)
+            if not data:
+                break
+            body += data
+    return status, headers, body
+
+
+async def closed_by_server(reader, timeout=3):
+    """True when the server closes the connection within ``timeout``."""
+    try:
+        while True:
+            data = await asyncio.wait_for(reader.read(256), timeout)
+            if not data:
+                return True
+    except asyncio.TimeoutError:
+        return False
+    except OSError:
+        return True
+
+
+def serve(app, client, **settings):
+    """Run ``app`` on a real socket on 127.0.0.1, run ``await
+    client(port)`` against it, then shut the server down."""
+    for k, v in settings.items():
+        setattr(app, k, v)
+    port = free_port()
+
+    async def main():
+        server = asyncio.create_task(app.start_server('127.0.0.1', port))
+        await asyncio.sleep(0.05)
+        try:
+            return await client(port)
+        finally:
+            app.shutdown()
+            await asyncio.wait_for(server, 10)
+    return run(main())
+
+
+async def get(port, path='/', headers=b''):
+    """One request on its own connection: (status, headers, body)."""
+    r, w = await connect(port)
+    await send(w, b'GET ' + path.encode() + b' HTTP/1.1\r\nHost: t\r\n' +
+               headers + b'Connection: close\r\n\r\n')
+    res = await read_response(r)
+    await close(w)
+    return res

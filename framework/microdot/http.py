@@ -335,12 +335,7 @@ class Reader:
         self.conn = conn
 
     async def fill(self):
-        c = self.conn
-        if c is not None and c.read_timeout:
-            c.arm(c.read_timeout)
         data = await self.s.read(self.chunk)
-        if c is not None and c.read_timeout:
-            c.deadline = None
         if not data:
             return False
         if self.pos < len(self.buf):
@@ -382,14 +377,7 @@ class Reader:
                     return out
                 out += data
         if not self.buffered():
-            # large reads bypass the buffer
-            c = self.conn
-            if c is not None and c.read_timeout:
-                c.arm(c.read_timeout)
-            data = await self.s.read(n)
-            if c is not None and c.read_timeout:
-                c.deadline = None
-            return data
+            return await self.s.read(n)  # large reads bypass the buffer
         start = self.pos
         self.pos = min(start + n, len(self.buf))
         return self.buf[start:self.pos]
@@ -461,6 +449,16 @@ class Body:
                 if not data:
                     return out
                 out += data
+        c = self.rd.conn
+        if c is None or not c.read_timeout:
+            return await self._read(n)
+        c.arm(c.read_timeout)  # the server's watchdog enforces it
+        try:
+            return await self._read(n)
+        finally:
+            c.deadline = None
+
+    async def _read(self, n):
         if self.pre:
             data, self.pre = self.pre[:n], self.pre[n:]
             return data

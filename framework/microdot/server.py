@@ -22,17 +22,20 @@ class Conn:
         self.r = reader
         self.w = writer
         self.deadline = None    # ticks_ms after which the watchdog cancels
-        self.read_timeout = 0   # ms; when set, each socket read re-arms
+        self.read_timeout = 0   # ms allowed for each body read
         self.write_timeout = 0
         self.task = None
         self.timed_out = False
+        self.idle = True        # waiting for (the head of) a request
 
     def arm(self, ms):
-        self.deadline = ticks_add(ticks_ms(), ms)
+        self.deadline = ticks_add(ticks_ms(), int(ms))
 
     def get_extra_info(self, name, default=None):
-        return self.w.get_extra_info(name, default) \
-            if hasattr(self.w, 'get_extra_info') else default
+        try:
+            return self.w.get_extra_info(name)
+        except (AttributeError, KeyError):
+            return default
 
     async def awrite(self, data):
         if self.write_timeout:
@@ -89,7 +92,7 @@ class Server:
             self._stop_listening()
             # let requests in progress finish (bounded), then stop the rest
             for _ in range(50):
-                if not any(c.deadline is None for c in self.conns):
+                if all(c.idle for c in self.conns):
                     break
                 await asyncio.sleep(0.1)
             for c in self.conns:
@@ -108,8 +111,7 @@ class Server:
         """Stop accepting; idle keep-alive connections are closed."""
         self.closing = True
         for c in self.conns:
-            if c.deadline is not None and c.task is not None and \
-                    not c.read_timeout:
+            if c.idle and c.task is not None:
                 c.task.cancel()  # waiting for a next request: end it now
         self.stopped.set()
 
@@ -138,7 +140,7 @@ class Server:
                     c = ssl.wrap_socket(c, server_side=True,
                                         do_handshake_on_connect=False)
                 c.setblocking(False)
-                st = asyncio.StreamWriter(c, {'peername': addr})
+                st = asyncio.StreamWriter(c, {'peername': _peer(addr)})
                 asyncio.create_task(self.connection(st, st))
             except MemoryError:
                 c.close()
@@ -175,6 +177,7 @@ class Server:
         """Serve every request of one connection, then close it."""
         app = self.app
         conn = Conn(reader, writer)
+        conn.read_timeout = app.body_timeout * 1000
         conn.task = asyncio.current_task()
         self.conns.append(conn)
         rd = Reader(reader, conn)
@@ -208,6 +211,7 @@ class Server:
     async def _request(self, conn, rd, addr, scheme, count):
         """Serve one request; return whether the connection stays open."""
         app = self.app
+        conn.idle = True
         if count and not rd.buffered():
             conn.arm(app.idle_timeout * 1000)
             if not await rd.fill():
@@ -225,11 +229,10 @@ class Server:
         except EOFError:
             return False
         conn.deadline = None
+        conn.idle = False
         if req is None:
             return False
-        conn.read_timeout = app.body_timeout * 1000
         res = await app.dispatch_request(req)
-        conn.read_timeout = 0
         if res is Response.already_handled:
             return False
         body = req._body_stream
@@ -239,17 +242,17 @@ class Server:
             (req.http_version != '1.0' or 'keep-alive' in tokens) and \
             (not app.max_keep_alive_requests or
              count + 1 < app.max_keep_alive_requests) and \
-            'close' not in connection_tokens(res.headers)
+            'close' not in connection_tokens(res.headers) and \
+            (body.done or body.writer is None and
+             (body.chunked or body.left <= app.max_drain))
         keep = await self._write(conn, res, req.http_version, keep)
         if app.debug:
             print('%s %s %d' % (req.method, req.path, res.status_code))
         if keep and not body.done:
-            conn.read_timeout = app.body_timeout * 1000
             try:
                 keep = await body.drain(app.max_drain)
             except (ProtocolError, EOFError):
                 keep = False
-            conn.read_timeout = 0
         return keep
 
     async def _write(self, conn, res, version, keep):
@@ -273,6 +276,18 @@ async def _try_write(conn, data):
         await conn.awrite(data)
     except Exception:
         pass
+
+
+def _peer(addr):
+    # the unix port gives a raw sockaddr; boards give (ip, port)
+    if isinstance(addr, (bytes, bytearray)):
+        try:
+            import socket
+            family, ip, port = socket.sockaddr(addr)
+            return socket.inet_ntop(family, ip), port
+        except Exception:
+            pass
+    return addr
 
 
 def _refuse(sock):
