@@ -83,6 +83,15 @@ async def send(writer, data):
     await writer.drain()
 
 
+async def send_filler(writer, n, byte=b'x'):
+    """Send n copies of a byte in 4 KB pieces (a small heap can't hold
+    them all at once)."""
+    piece = byte * 4096
+    while n > 0:
+        await send(writer, piece[:n])
+        n -= 4096
+
+
 async def close(writer):
     try:
         writer.close()

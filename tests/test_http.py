@@ -1,6 +1,7 @@
 """The sans-I/O protocol layer: parsing, limits, framing, URL coding."""
+from microdot import AsyncBytesIO
 from microdot.http import ProtocolError, Reader, Body, NoCaseDict, \
-    MultiDict, AsyncBytesIO, parse_request_line, parse_header, check_head, \
+    MultiDict, parse_request_line, parse_header, check_head, \
     add_header, urldecode, parse_urlencoded, parse_cookies, reason_phrase
 from support import run, raises, araises, Stream
 

@@ -3,10 +3,18 @@ from microdot.app import Microdot, HTTPException, abort  # noqa: F401
 from microdot.request import Request  # noqa: F401
 from microdot.response import Response  # noqa: F401
 from microdot.routing import URLPattern  # noqa: F401
-from microdot.http import AsyncBytesIO, MultiDict, NoCaseDict  # noqa: F401
+from microdot.http import MultiDict, NoCaseDict  # noqa: F401
 from microdot.helpers import iscoroutine  # noqa: F401
 
 __version__ = '0.1.0'
 
 redirect = Response.redirect
 send_file = Response.send_file
+
+
+def __getattr__(name):
+    # rarely used names load on first use, so a board pays for them only then
+    if name == 'AsyncBytesIO':
+        from microdot.test_client import AsyncBytesIO
+        return AsyncBytesIO
+    raise AttributeError(name)

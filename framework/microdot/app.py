@@ -67,24 +67,6 @@ class Microdot:
             return f
         return decorated
 
-    def get(self, url_pattern):
-        return self.route(url_pattern, ['GET'])
-
-    def post(self, url_pattern):
-        return self.route(url_pattern, ['POST'])
-
-    def put(self, url_pattern):
-        return self.route(url_pattern, ['PUT'])
-
-    def patch(self, url_pattern):
-        return self.route(url_pattern, ['PATCH'])
-
-    def delete(self, url_pattern):
-        return self.route(url_pattern, ['DELETE'])
-
-    def query(self, url_pattern):
-        return self.route(url_pattern, ['QUERY'])
-
     def before_request(self, f):
         """Decorator: ``f(request)`` runs before each handler; a non-None
         return value becomes the response and the handler is skipped."""
@@ -282,6 +264,17 @@ class Microdot:
             except Exception as exc2:
                 print_exception(exc2)
         return await self.error_response(req, 500, 'Internal server error')
+
+
+def _method_route(method):
+    def decorator(self, url_pattern):
+        return self.route(url_pattern, [method])
+    return decorator
+
+
+# app.get('/x'), app.post('/x'), ...: one function shared by six closures
+for _m in ('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'QUERY'):
+    setattr(Microdot, _m.lower(), _method_route(_m))
 
 
 def _to_response(res):

@@ -1,61 +1,27 @@
-"""Runtime differences between MicroPython and CPython, detected once here.
+"""Runtime differences between MicroPython and CPython, settled once here.
 
-Every other module imports what it needs from this one instead of probing the
-runtime itself.
+The MicroPython versions are defined here; CPython's live in ``cpython``,
+which a board never loads.  Other modules import from this one and never
+probe the runtime themselves.
 """
-import asyncio
+import sys
+import json  # noqa: F401 (one place to swap the JSON codec)
 
-try:
-    from functools import wraps
-except ImportError:  # MicroPython has no functools.wraps
+CPYTHON = sys.implementation.name != 'micropython'
+
+if CPYTHON:
+    from microdot.cpython import wraps, print_exception, ticks_ms, \
+        ticks_diff, ticks_add, iscoroutine, invoke_handler  # noqa: F401
+else:
+    from sys import print_exception  # noqa: F401
+    from time import ticks_ms, ticks_diff, ticks_add  # noqa: F401
+
     def wraps(wrapped):
-        def decorator(wrapper):
-            return wrapper
-        return decorator
-
-try:
-    from sys import print_exception
-except ImportError:
-    import traceback
-
-    def print_exception(exc):
-        traceback.print_exception(type(exc), exc, exc.__traceback__)
-
-try:
-    from time import ticks_ms, ticks_diff, ticks_add
-except ImportError:
-    from time import monotonic as _monotonic
-
-    def ticks_ms():
-        return int(_monotonic() * 1000)
-
-    def ticks_diff(a, b):
-        return a - b
-
-    def ticks_add(a, b):
-        return a + b
-
-try:
-    from inspect import iscoroutinefunction, iscoroutine
-    from functools import partial
-    CPYTHON = True
-
-    async def invoke_handler(handler, *args, **kwargs):
-        # Like Microdot 2.x on CPython: a plain function runs in a worker
-        # thread so that blocking code in it does not stall the event loop.
-        if iscoroutinefunction(handler):
-            ret = await handler(*args, **kwargs)
-        else:
-            ret = await asyncio.get_running_loop().run_in_executor(
-                None, partial(handler, *args, **kwargs))
-        if iscoroutine(ret):
-            ret = await ret
-        return ret
-except ImportError:
-    CPYTHON = False
+        # MicroPython has no functools.wraps; decorators still work
+        return lambda wrapper: wrapper
 
     def iscoroutine(obj):
-        # On MicroPython a coroutine is a generator object.
+        # a coroutine is a generator object on MicroPython
         return hasattr(obj, 'send') and hasattr(obj, 'throw')
 
     async def invoke_handler(handler, *args, **kwargs):
@@ -64,16 +30,11 @@ except ImportError:
             ret = await ret
         return ret
 
-import json  # noqa: F401 (re-exported: one place to swap the encoder)
-
-# errno values that only mean "the client went away"
-DISCONNECT_ERRORS = (32, 54, 104, 128)
-
 
 def is_disconnect(exc):
-    return (exc.args and exc.args[0] in DISCONNECT_ERRORS) or \
-        getattr(exc, 'errno', None) in DISCONNECT_ERRORS or \
-        exc.args == ('Connection lost',)
+    """True for the OSErrors that only mean the client went away."""
+    return exc.args[:1] in ((32,), (54,), (104,), (128,),
+                            ('Connection lost',))
 
 
 def mro(cls):

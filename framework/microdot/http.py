@@ -17,24 +17,22 @@ class ProtocolError(ValueError):
 
 
 # One string instead of a dict: frozen into flash, it costs no RAM.
-_REASONS = ('\n100 Continue\n101 Switching Protocols\n200 OK\n201 Created'
-            '\n202 Accepted\n204 No Content\n206 Partial Content'
-            '\n301 Moved Permanently\n302 Found\n303 See Other'
-            '\n304 Not Modified\n307 Temporary Redirect'
-            '\n308 Permanent Redirect\n400 Bad Request\n401 Unauthorized'
-            '\n403 Forbidden\n404 Not Found\n405 Method Not Allowed'
-            '\n406 Not Acceptable\n408 Request Timeout\n409 Conflict'
-            '\n411 Length Required\n412 Precondition Failed'
+_REASONS = ('\n100 Continue\n101 Switching Protocols\n201 Created'
+            '\n204 No Content\n206 Partial Content\n301 Moved Permanently'
+            '\n302 Found\n303 See Other\n304 Not Modified'
+            '\n307 Temporary Redirect\n308 Permanent Redirect'
+            '\n400 Bad Request\n401 Unauthorized\n403 Forbidden'
+            '\n404 Not Found\n405 Method Not Allowed\n408 Request Timeout'
             '\n413 Content Too Large\n414 URI Too Long'
             '\n415 Unsupported Media Type\n416 Range Not Satisfiable'
-            '\n417 Expectation Failed\n422 Unprocessable Content'
             '\n429 Too Many Requests\n431 Request Header Fields Too Large'
             '\n500 Internal Server Error\n501 Not Implemented'
-            '\n502 Bad Gateway\n503 Service Unavailable'
-            '\n505 HTTP Version Not Supported\n')
+            '\n503 Service Unavailable\n505 HTTP Version Not Supported\n')
 
 
 def reason_phrase(status):
+    if status == 200:
+        return 'OK'
     i = _REASONS.find('\n%d ' % status)
     if i < 0:
         return 'N/A'
@@ -42,18 +40,14 @@ def reason_phrase(status):
 
 
 _HEX = b'0123456789abcdefABCDEF'
-# Characters of an RFC 9110 token (method and header names)
-_TCHAR = "!#$%&'*+-.^_`|~0123456789" \
-    'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ'
 
 
 def is_token(s):
-    if not s:
-        return False
+    """True for an RFC 9110 token (method and header names)."""
     for c in s:
-        if c not in _TCHAR:
+        if c <= ' ' or c >= '\x7f' or c in '"(),/:;<=>?@[\\]{}':
             return False
-    return True
+    return s != ''
 
 
 def urldecode(s):
@@ -85,22 +79,6 @@ def urldecode(s):
         raise ProtocolError(400, 'Bad UTF-8 in URL')
 
 
-_SAFE = b'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~'
-
-
-def urlencode(s):
-    """Percent-encode a string for a query string (space becomes ``+``)."""
-    out = []
-    for c in s.encode():
-        if c in _SAFE:
-            out.append(chr(c))
-        elif c == 32:
-            out.append('+')
-        else:
-            out.append('%%%02X' % c)
-    return ''.join(out)
-
-
 class NoCaseDict(dict):
     """A dict with case-insensitive string keys that remembers the spelling
     a key was first stored with (so it compares equal to a plain dict)."""
@@ -130,15 +108,6 @@ class NoCaseDict(dict):
 
     def get(self, key, default=None):
         return super().get(self._key(key), default)
-
-    def pop(self, key, *default):
-        key = self.keymap.pop(key.lower(), key)
-        return super().pop(key, *default)
-
-    def setdefault(self, key, default=None):
-        if key not in self:
-            self[key] = default
-        return self[key]
 
     def update(self, other):
         for key, value in other.items():
@@ -285,35 +254,15 @@ def connection_tokens(headers):
             for t in headers.get('Connection', '').split(',')]
 
 
-class AsyncBytesIO:
-    """An in-memory byte stream with the async read API of a socket."""
-    def __init__(self, data):
-        self.data = data
-        self.pos = 0
-
-    async def read(self, n=-1):
-        start = self.pos
-        self.pos = len(self.data) if n < 0 else min(start + n,
-                                                     len(self.data))
-        return self.data[start:self.pos]
-
-    async def readexactly(self, n):
-        return await self.read(n)
-
-    async def readline(self):
-        i = self.data.find(b'\n', self.pos)
-        return await self.read(-1 if i < 0 else i + 1 - self.pos)
-
-    async def readuntil(self, separator=b'\n'):
-        i = self.data.find(separator, self.pos)
-        return await self.read(-1 if i < 0 else i + len(separator) -
-                               self.pos)
-
-    async def awrite(self, data):
-        self.data += data
-
-    async def aclose(self):
-        pass
+async def _exactly(stream, n):
+    # readexactly() for Reader and Body
+    out = b''
+    while len(out) < n:
+        data = await stream.read(n - len(out))
+        if not data:
+            raise EOFError('connection closed')
+        out += data
+    return out
 
 
 class Reader:
@@ -322,9 +271,8 @@ class Reader:
     Lines are checked against their limit as bytes arrive, so an endless
     line costs at most ``limit`` bytes of RAM before it is refused.  Bytes
     read past the current request stay buffered for the next one
-    (pipelining).  ``conn`` (optional) gets a fresh ``deadline`` before each
-    socket read when its ``read_timeout`` is set; the server's watchdog
-    enforces it.
+    (pipelining).  ``conn`` (optional) is the server's connection, whose
+    ``read_timeout`` bounds each body read.
     """
     chunk = 512
 
@@ -338,10 +286,7 @@ class Reader:
         data = await self.s.read(self.chunk)
         if not data:
             return False
-        if self.pos < len(self.buf):
-            self.buf = self.buf[self.pos:] + data
-        else:
-            self.buf = data
+        self.buf = self.buf[self.pos:] + data if self.buffered() else data
         self.pos = 0
         return True
 
@@ -352,53 +297,26 @@ class Reader:
         """Next line without its line ending (CRLF or bare LF), or None at
         end of stream; a line over ``limit`` raises ``status``."""
         while True:
-            i = self.buf.find(b'\n', self.pos)
-            if i >= 0:
-                if i - self.pos > limit:
-                    break
-                line = self.buf[self.pos:i]
+            buf, pos = self.buf, self.pos
+            i = buf.find(b'\n', pos)
+            if i >= 0 and i - pos <= limit:
                 self.pos = i + 1
-                return line[:-1] if line[-1:] == b'\r' else line
-            if self.buffered() > limit:
-                break
+                return buf[pos:i - 1 if i > pos and buf[i - 1] == 13 else i]
+            if i >= 0 or len(buf) - pos > limit:
+                raise ProtocolError(status, 'Line too long')
             if not await self.fill():
                 if self.buffered():
                     raise ProtocolError(400, 'Incomplete line')
                 return None
-        raise ProtocolError(status, 'Line too long')
 
-    async def read(self, n=-1):
-        if n < 0:
-            out = self.buf[self.pos:]
-            self.buf, self.pos = b'', 0
-            while True:
-                data = await self.s.read(4096)
-                if not data:
-                    return out
-                out += data
+    async def read(self, n):
         if not self.buffered():
             return await self.s.read(n)  # large reads bypass the buffer
         start = self.pos
         self.pos = min(start + n, len(self.buf))
         return self.buf[start:self.pos]
 
-    async def readexactly(self, n):
-        out = b''
-        while len(out) < n:
-            data = await self.read(n - len(out))
-            if not data:
-                raise EOFError('connection closed')
-            out = data if not out else out + data
-        return out
-
-    async def readline(self):
-        # stream-style: keeps the line ending, b'' at end of stream
-        while True:
-            i = self.buf.find(b'\n', self.pos)
-            if i >= 0:
-                return await self.read(i + 1 - self.pos)
-            if not await self.fill():
-                return await self.read(self.buffered())
+    readexactly = _exactly
 
 
 class Body:
@@ -407,7 +325,7 @@ class Body:
     read."""
     max_chunk_line = 256
 
-    def __init__(self, reader, length, chunked, limit, writer=None):
+    def __init__(self, reader, length=0, chunked=False, limit=0, writer=None):
         self.rd = reader
         self.left = length      # bytes left in the body, or in this chunk
         self.chunked = chunked
@@ -417,30 +335,6 @@ class Body:
         self.writer = writer    # set while a 100 Continue is owed
         self.pre = b''          # bytes already read ahead
 
-    async def _next_chunk(self):
-        if self.total:
-            if await self.rd.line(2, 400) != b'':
-                raise ProtocolError(400, 'Bad chunk ending')
-        line = await self.rd.line(self.max_chunk_line, 400)
-        if line is None:
-            raise EOFError('connection closed')
-        size = line.split(b';', 1)[0].strip()
-        if not size or len(size) > 8 or \
-                [c for c in size if c not in _HEX]:
-            raise ProtocolError(400, 'Bad chunk size')
-        size = int(size, 16)
-        if size == 0:
-            while True:  # trailers are read and ignored
-                line = await self.rd.line(self.max_chunk_line, 400)
-                if not line:
-                    break
-            self.done = True
-            return
-        self.total += size
-        if self.total > self.limit:
-            raise ProtocolError(413, 'Payload too large')
-        self.left = size
-
     async def read(self, n=-1):
         if n < 0:
             out = b''
@@ -449,8 +343,8 @@ class Body:
                 if not data:
                     return out
                 out += data
-        c = self.rd.conn
-        if c is None or not c.read_timeout:
+        c = self.rd and self.rd.conn
+        if not c:
             return await self._read(n)
         c.arm(c.read_timeout)  # the server's watchdog enforces it
         try:
@@ -465,38 +359,42 @@ class Body:
         if self.writer is not None:
             w, self.writer = self.writer, None
             await w.awrite(b'HTTP/1.1 100 Continue\r\n\r\n')
-        if not self.done and self.chunked and not self.left:
-            await self._next_chunk()
+        rd = self.rd
+        if self.chunked and not self.left and not self.done:
+            if self.total and await rd.line(1, 400) != b'':
+                raise ProtocolError(400, 'Bad chunk ending')
+            line = await rd.line(self.max_chunk_line, 400)
+            size = line.split(b';', 1)[0].strip() if line else b''
+            if not size or len(size) > 8 or \
+                    [c for c in size if c not in _HEX]:
+                raise ProtocolError(400, 'Bad chunk size')
+            self.left = size = int(size, 16)
+            self.total += size
+            if self.total > self.limit:
+                raise ProtocolError(413, 'Payload too large')
+            if not size:
+                while await rd.line(self.max_chunk_line, 400):
+                    pass  # trailers are read and dropped
+                self.done = True
         if self.done or not n:
             return b''
-        data = await self.rd.read(min(n, self.left))
+        data = await rd.read(min(n, self.left))
         if not data:
             raise EOFError('connection closed')
         self.left -= len(data)
-        if not self.left and not self.chunked:
-            self.done = True
+        self.done = not self.left and not self.chunked
         return data
 
-    async def readexactly(self, n):
-        out = b''
-        while len(out) < n:
-            data = await self.read(n - len(out))
-            if not data:
-                raise EOFError('body too short')
-            out += data
-        return out
+    readexactly = _exactly
 
-    async def readuntil(self, separator=b'\n'):
+    async def readline(self):
         out = b''
-        while not out.endswith(separator):
+        while out[-1:] != b'\n':
             data = await self.read(1)
             if not data:
                 break
             out += data
         return out
-
-    async def readline(self):
-        return await self.readuntil(b'\n')
 
     async def drain(self, most):
         """Read and drop what the app left unread; False when more than
@@ -504,10 +402,7 @@ class Body:
         if self.writer is not None:
             return False  # the client waits for 100 Continue: never sent
         while not self.done:
-            if not self.chunked and self.left > most:
-                return False
-            data = await self.read(1024)
-            most -= len(data)
+            most -= len(await self.read(1024))
             if most < 0:
                 return False
         return True

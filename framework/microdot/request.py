@@ -1,6 +1,6 @@
 """The ``Request`` object handlers receive."""
 from microdot.helpers import json
-from microdot.http import ProtocolError, NoCaseDict, AsyncBytesIO, Reader, \
+from microdot.http import ProtocolError, NoCaseDict, Reader, \
     Body, parse_request_line, parse_header, add_header, check_head, \
     parse_urlencoded, parse_cookies
 
@@ -119,7 +119,8 @@ class Request:
     def stream(self):
         """The body as an async stream (``await stream.read(n)``)."""
         if self._stream is None:
-            self._stream = AsyncBytesIO(self._body)
+            self._stream = Body(None)
+            self._stream.pre = self._body
         return self._stream
 
     def _mime(self):

@@ -157,17 +157,15 @@ class Response:
         self.started = True
         if bodyless or not body:
             await stream.awrite(head)
-            if not isinstance(body, bytes):
-                await _close(body)
+            await self.aclose()
             return keep_alive
         if size is not None and isinstance(body, bytes) and len(body) < 1024:
             await stream.awrite(head + body)
             return keep_alive
         await stream.awrite(head)
-        it = self.body_iter()
         sent = 0
         try:
-            async for data in it:
+            async for data in self.body_iter():
                 if isinstance(data, str):
                     data = data.encode()
                 if not data:
@@ -179,14 +177,61 @@ class Response:
             if chunked:
                 await stream.awrite(b'0\r\n\r\n')
         finally:
-            await it.aclose()
+            await self.aclose()
         if size is not None and sent != size:
             keep_alive = False
         return keep_alive
 
     def body_iter(self):
-        """An async iterator over the body's pieces."""
-        return _BodyIter(self)
+        """An async iterator over the body's pieces (the response itself)."""
+        self._it = 0 if self.body else -1  # -1: done
+        return self
+
+    def __aiter__(self):
+        return self
+
+    async def __anext__(self):
+        b = self.body
+        if self._it < 0:
+            await self.aclose()
+            raise StopAsyncIteration
+        if isinstance(b, (bytes, bytearray, str)):
+            self._it = -1
+            return b
+        if hasattr(b, 'read'):
+            size = self.send_file_buffer_size
+            data = b.read(size)
+            if iscoroutine(data):
+                data = await data
+            if len(data) < size:
+                self._it = -1  # a short read means end of file
+            if data:
+                return data
+        elif hasattr(b, '__anext__'):
+            try:
+                return await b.__anext__()
+            except StopAsyncIteration:
+                pass
+        else:
+            try:
+                return next(b)
+            except StopIteration:
+                pass
+        await self.aclose()
+        raise StopAsyncIteration
+
+    async def aclose(self):
+        """Close a streamed body (file or generator) once."""
+        b = self.body
+        self._it = -1
+        if not isinstance(b, (bytes, bytearray, str)) and b is not None \
+                and not getattr(self, '_closed', False):
+            self._closed = True
+            close = getattr(b, 'aclose', None) or getattr(b, 'close', None)
+            if close is not None:
+                r = close()
+                if iscoroutine(r):
+                    await r
 
     @classmethod
     def redirect(cls, location, status_code=302):
@@ -231,62 +276,6 @@ def _size(body):
         return end - pos
     except Exception:
         return None
-
-
-async def _close(body):
-    close = getattr(body, 'aclose', None) or getattr(body, 'close', None)
-    if close is not None:
-        r = close()
-        if iscoroutine(r):
-            await r
-
-
-class _BodyIter:
-    def __init__(self, res):
-        self.res = res
-        self.body = res.body
-        self.done = not self.body
-        self.closed = False
-
-    def __aiter__(self):
-        return self
-
-    async def __anext__(self):
-        b = self.body
-        if self.done:
-            await self.aclose()
-            raise StopAsyncIteration
-        if isinstance(b, (bytes, bytearray, str)):
-            self.done = True
-            return b
-        if hasattr(b, 'read'):
-            size = self.res.send_file_buffer_size
-            data = b.read(size)
-            if iscoroutine(data):
-                data = await data
-            if len(data) < size:
-                self.done = True
-            if data:
-                return data
-        elif hasattr(b, '__anext__'):
-            try:
-                return await b.__anext__()
-            except StopAsyncIteration:
-                pass
-        else:
-            try:
-                return next(b)
-            except StopIteration:
-                pass
-        await self.aclose()
-        raise StopAsyncIteration
-
-    async def aclose(self):
-        if not self.closed:
-            self.closed = True
-            self.done = True
-            if not isinstance(self.body, (bytes, bytearray, str)):
-                await _close(self.body)
 
 
 Response.already_handled = Response()

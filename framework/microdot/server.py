@@ -1,8 +1,8 @@
 """The asyncio server: accepts connections, admits or refuses them, runs
 the keep-alive loop of each and enforces the timeouts.
 
-All protocol decisions live in ``http``, ``request`` and ``response``;
-this module only moves bytes and keeps time.
+Protocol decisions live in ``http``, ``request`` and ``response``; this
+module only moves bytes and keeps time.
 """
 import asyncio
 import gc
@@ -14,19 +14,21 @@ from microdot.response import Response
 
 _BUSY = b'HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n' \
     b'Connection: close\r\nRetry-After: 1\r\n\r\n'
+_ERROR = b'HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n' \
+    b'Connection: close\r\n\r\n'
 
 
-class Conn:
-    """One client connection: its streams and its current deadline."""
-    def __init__(self, reader, writer):
-        self.r = reader
+class Conn(Reader):
+    """One client connection: buffered reads, writes, and the deadline the
+    server enforces on whatever it is waiting for."""
+    def __init__(self, reader, writer, read_timeout):
+        super().__init__(reader, self)
         self.w = writer
-        self.deadline = None    # ticks_ms after which the watchdog cancels
-        self.read_timeout = 0   # ms allowed for each body read
-        self.write_timeout = 0
-        self.task = None
-        self.timed_out = False
-        self.idle = True        # waiting for (the head of) a request
+        self.deadline = None     # ticks_ms; past it the task is cancelled
+        self.read_timeout = read_timeout  # ms allowed for each body read
+        self.write_timeout = 0   # ms allowed for each write
+        self.task = asyncio.current_task()
+        self.idle = True         # waiting for (the head of) a request
 
     def arm(self, ms):
         self.deadline = ticks_add(ticks_ms(), int(ms))
@@ -40,23 +42,14 @@ class Conn:
     async def awrite(self, data):
         if self.write_timeout:
             self.arm(self.write_timeout)
-        w = self.w
-        if hasattr(w, 'drain'):
-            w.write(data)
-            await w.drain()
-        else:
-            await w.awrite(data)
-        if self.write_timeout:
-            self.deadline = None
+        self.w.write(data)
+        await self.w.drain()
+        self.deadline = None
 
     async def aclose(self):
-        w = self.w
         try:
-            if hasattr(w, 'wait_closed'):
-                w.close()
-                await w.wait_closed()
-            else:
-                await w.aclose()
+            self.w.close()
+            await self.w.wait_closed()
         except (OSError, asyncio.CancelledError):
             pass
 
@@ -67,11 +60,10 @@ class Server:
         self.conns = []
         self.closing = False
         self.listener = None
-        self.tasks = []
-        self.stopped = asyncio.Event()
 
     async def serve(self, host, port, ssl=None):
         app = self.app
+        task = None
         if CPYTHON:
             self.listener = await asyncio.start_server(
                 self._accepted, host, port, ssl=ssl, backlog=app.backlog)
@@ -84,57 +76,63 @@ class Server:
             s.listen(app.backlog)
             s.setblocking(False)
             self.listener = s
-            self.tasks.append(asyncio.create_task(self._accept_loop(s, ssl)))
-        self.tasks.append(asyncio.create_task(self._watchdog()))
+            task = asyncio.create_task(self._accept_loop(s, ssl))
         try:
-            await self.stopped.wait()
+            while not self.closing:
+                await asyncio.sleep(0.25)
+                now = ticks_ms()
+                for c in self.conns:
+                    if c.deadline is not None and \
+                            ticks_diff(now, c.deadline) >= 0:
+                        if app.debug:
+                            print('Timeout: closing', c.get_extra_info(
+                                'peername'))
+                        c.deadline = None
+                        c.task.cancel()
         finally:
-            self._stop_listening()
-            # let requests in progress finish (bounded), then stop the rest
+            self.close()
+            if task is not None:
+                task.cancel()
+            # requests in progress may finish (for at most 5 s)
             for _ in range(50):
                 if all(c.idle for c in self.conns):
                     break
                 await asyncio.sleep(0.1)
             for c in self.conns:
-                if c.task is not None:
-                    c.task.cancel()
-            for t in self.tasks:
-                t.cancel()
+                c.task.cancel()
             await asyncio.sleep(0)
 
-    def _stop_listening(self):
+    def close(self):
+        """Stop accepting; connections waiting for a request are closed,
+        requests in progress are answered."""
+        self.closing = True
         if self.listener is not None:
             self.listener.close()
             self.listener = None
-
-    def close(self):
-        """Stop accepting; idle keep-alive connections are closed."""
-        self.closing = True
         for c in self.conns:
-            if c.idle and c.task is not None:
-                c.task.cancel()  # waiting for a next request: end it now
-        self.stopped.set()
+            if c.idle:
+                c.task.cancel()
 
     async def wait_closed(self):
         while self.listener is not None or self.conns:
             await asyncio.sleep(0.05)
 
     async def _accept_loop(self, s, ssl):
-        # MicroPython: our own accept loop, so that a MemoryError while
-        # admitting a client costs that client, not the whole server.
+        # MicroPython: our own accept loop, so that running out of memory
+        # while admitting a client costs that client, not the server.
         from asyncio import core
         while True:
             yield core._io_queue.queue_read(s)
             try:
                 c, addr = s.accept()
-            except OSError:
-                continue
-            except MemoryError:
+            except (OSError, MemoryError):
                 gc.collect()
                 continue
             try:
                 if self.closing or len(self.conns) >= self.app.max_connections:
-                    _refuse(c)
+                    c.setblocking(False)
+                    c.send(_BUSY)
+                    c.close()
                     continue
                 if ssl:
                     c = ssl.wrap_socket(c, server_side=True,
@@ -142,83 +140,65 @@ class Server:
                 c.setblocking(False)
                 st = asyncio.StreamWriter(c, {'peername': _peer(addr)})
                 asyncio.create_task(self.connection(st, st))
-            except MemoryError:
-                c.close()
-                gc.collect()
             except Exception as exc:
                 c.close()
-                print_exception(exc)
+                if isinstance(exc, MemoryError):
+                    gc.collect()
+                elif not isinstance(exc, OSError):
+                    print_exception(exc)
 
     async def _accepted(self, reader, writer):
         # CPython: asyncio accepted the connection; admit or refuse it
         if self.closing or len(self.conns) >= self.app.max_connections:
-            try:
-                writer.write(_BUSY)
-                await writer.drain()
-                writer.close()
-            except Exception:
-                pass
+            writer.write(_BUSY)
+            writer.close()
             return
         await self.connection(reader, writer)
-
-    async def _watchdog(self):
-        while True:
-            await asyncio.sleep(0.25)
-            now = ticks_ms()
-            for c in self.conns:
-                if c.deadline is not None and \
-                        ticks_diff(now, c.deadline) >= 0:
-                    c.deadline = None
-                    c.timed_out = True
-                    if c.task is not None:
-                        c.task.cancel()
 
     async def connection(self, reader, writer):
         """Serve every request of one connection, then close it."""
         app = self.app
-        conn = Conn(reader, writer)
-        conn.read_timeout = app.body_timeout * 1000
-        conn.task = asyncio.current_task()
+        conn = Conn(reader, writer, app.body_timeout * 1000)
         self.conns.append(conn)
-        rd = Reader(reader, conn)
-        addr = conn.get_extra_info('peername')
-        scheme = 'https' if app.ssl else 'http'
         count = 0
         try:
             while not self.closing:
-                if not await self._request(conn, rd, addr, scheme, count):
+                # Wait for a request's first bytes here, in this frame, so an
+                # idle connection holds as few coroutine frames as possible.
+                conn.idle = True
+                if count:
+                    if not conn.buffered():
+                        conn.arm(app.idle_timeout * 1000)
+                        if not await conn.fill():
+                            break
+                    conn.arm(app.header_timeout * 1000)
+                else:
+                    conn.arm(app.header_timeout * 1000)
+                    if not await conn.fill():
+                        break
+                if not await self._request(conn, count):
                     break
                 count += 1
         except asyncio.CancelledError:
-            if app.debug and conn.timed_out:
-                print('Connection from %s timed out' % (addr,))
-        except OSError as exc:
-            if not is_disconnect(exc):
-                print_exception(exc)
+            pass
         except MemoryError:
             gc.collect()
             await _try_write(conn, _BUSY)
         except Exception as exc:
-            print_exception(exc)
+            if not isinstance(exc, OSError) or not is_disconnect(exc):
+                print_exception(exc)
         finally:
             conn.deadline = None
-            try:
-                self.conns.remove(conn)
-            except ValueError:
-                pass
+            self.conns.remove(conn)
             await conn.aclose()
 
-    async def _request(self, conn, rd, addr, scheme, count):
+    async def _request(self, conn, count):
         """Serve one request; return whether the connection stays open."""
         app = self.app
-        conn.idle = True
-        if count and not rd.buffered():
-            conn.arm(app.idle_timeout * 1000)
-            if not await rd.fill():
-                return False
-        conn.arm(app.header_timeout * 1000)
+        addr = conn.get_extra_info('peername')
         try:
-            req = await Request.create(app, rd, conn, addr, scheme)
+            req = await Request.create(app, conn, conn, addr,
+                                       'https' if app.ssl else 'http')
         except ProtocolError as exc:
             conn.deadline = None
             print('%d %s from %s' % (exc.status, exc.reason, addr))
@@ -237,11 +217,9 @@ class Server:
             return False
         body = req._body_stream
         tokens = connection_tokens(req.headers)
-        keep = not self.closing and \
-            'close' not in tokens and \
+        keep = not self.closing and 'close' not in tokens and \
             (req.http_version != '1.0' or 'keep-alive' in tokens) and \
-            (not app.max_keep_alive_requests or
-             count + 1 < app.max_keep_alive_requests) and \
+            count + 1 != app.max_keep_alive_requests and \
             'close' not in connection_tokens(res.headers) and \
             (body.done or body.writer is None and
              (body.chunked or body.left <= app.max_drain))
@@ -263,9 +241,7 @@ class Server:
             if getattr(res, 'started', False):
                 raise  # part of it is out: all we can do is close
             print_exception(exc)  # e.g. a header with CR/LF set by the app
-            await _try_write(conn, b'HTTP/1.1 500 Internal Server Error\r\n'
-                             b'Content-Length: 0\r\nConnection: close\r\n'
-                             b'\r\n')
+            await _try_write(conn, _ERROR)
             return False
         finally:
             conn.write_timeout = 0
@@ -288,12 +264,3 @@ def _peer(addr):
         except Exception:
             pass
     return addr
-
-
-def _refuse(sock):
-    try:
-        sock.setblocking(False)
-        sock.send(_BUSY)
-    except Exception:
-        pass
-    sock.close()

@@ -1,9 +1,30 @@
 """Drive an application in-process, without sockets, for tests."""
 import asyncio
 from microdot.helpers import json
-from microdot.http import AsyncBytesIO
+import io
 from microdot.request import Request
 from microdot.response import Response
+
+
+class AsyncBytesIO:
+    """An in-memory byte stream with the async read API of a socket."""
+    def __init__(self, data):
+        self.stream = io.BytesIO(data)
+
+    async def read(self, n=-1):
+        return self.stream.read(n)
+
+    async def readexactly(self, n):
+        return self.stream.read(n)
+
+    async def readline(self):
+        return self.stream.readline()
+
+    async def awrite(self, data):
+        self.stream.write(data)
+
+    async def aclose(self):
+        pass
 
 
 class TestResponse:

@@ -1,0 +1,56 @@
+# Microdot firmware: entry points.  `make help` lists them.
+PYTHON ?= python3
+MICROPYTHON ?= micropython
+MPY_CROSS ?= mpy-cross
+# Heap for the MicroPython test suite (the tests are compiled from source
+# on the fly, which needs more RAM than the framework itself).
+TEST_HEAP ?= 256k
+# Heap for the demo: a small board's worth of RAM.
+DEMO_HEAP ?= 64k
+PORT ?= 5000
+
+BUILD := build
+MPY_DIR := $(BUILD)/mpy
+SOURCES := $(wildcard framework/microdot/*.py)
+MPYS := $(patsubst framework/%.py,$(MPY_DIR)/%.mpy,$(SOURCES))
+SETUP_STAMP := $(BUILD)/.setup-done
+
+.PHONY: help setup mpy test test-cpython test-mpy demo clean
+
+help:
+	@echo "make demo          set up, then serve examples/hello on the MicroPython unix port"
+	@echo "make test          run the test suite on CPython and on MicroPython"
+	@echo "make test-cpython  pytest only"
+	@echo "make test-mpy      MicroPython only (framework as .mpy, heap $(TEST_HEAP))"
+	@echo "make mpy           compile the framework with mpy-cross into $(MPY_DIR)"
+	@echo "make setup         install the development requirements with pip"
+
+$(SETUP_STAMP): requirements-dev.txt
+	$(PYTHON) -m pip install -q -r requirements-dev.txt
+	@mkdir -p $(BUILD) && touch $@
+
+setup: $(SETUP_STAMP)
+
+$(MPY_DIR)/%.mpy: framework/%.py
+	@mkdir -p $(dir $@)
+	$(MPY_CROSS) -o $@ $<
+
+mpy: $(MPYS)
+
+# both runtimes run even when the first fails; pytest's 5 (no tests) is ok
+test:
+	@status=0; $(MAKE) --no-print-directory test-cpython || status=1; \
+	$(MAKE) --no-print-directory test-mpy || status=1; exit $$status
+
+test-cpython:
+	@$(PYTHON) -m pytest -q tests; s=$$?; [ $$s -eq 5 ] && s=0; exit $$s
+
+test-mpy: mpy
+	MICROPYPATH=$(MPY_DIR):.frozen $(MICROPYTHON) -X heapsize=$(TEST_HEAP) tests/mpy_runner.py
+
+demo: $(SETUP_STAMP) mpy
+	@echo "Serving examples/hello on http://127.0.0.1:$(PORT)/ (MicroPython, heap $(DEMO_HEAP)); Ctrl-C stops"
+	cd examples/hello && MICROPYPATH=../../$(MPY_DIR):.frozen $(MICROPYTHON) -X heapsize=$(DEMO_HEAP) main.py
+
+clean:
+	rm -rf $(BUILD)

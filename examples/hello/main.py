@@ -1,0 +1,17 @@
+# The hello-world app: copy this file to a board as main.py.
+from microdot import Microdot
+
+app = Microdot()
+
+
+@app.route('/')
+async def index(request):
+    return 'Hello from Microdot!'
+
+
+@app.route('/hello/<name>')
+async def hello(request, name):
+    return {'hello': name}
+
+
+app.run(port=5000, debug=True)
