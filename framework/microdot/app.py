@@ -1,7 +1,7 @@
 """``Microdot``: route registration, hooks, error handlers, dispatch."""
 import asyncio
 import gc
-from microdot.helpers import invoke_handler, print_exception, mro
+from microdot.helpers import CPYTHON, invoke_handler, print_exception, mro
 from microdot.http import ProtocolError
 from microdot.request import Request
 from microdot.response import Response
@@ -24,8 +24,13 @@ class Microdot:
 
     Server settings (change them before ``run()``/``start_server()``):
     """
-    #: Most connections served at once; more get a quick 503.
-    max_connections = 16
+    #: Most connections served at once.  Beyond it, the connection idle for
+    #: longest is closed to make room, or, if none is idle, the newcomer
+    #: gets a quick 503.
+    max_connections = 100 if CPYTHON else 8
+    #: MicroPython: bytes of heap kept free; while less is free, new
+    #: connections get a quick 503 instead of failing half-way.
+    reserve_ram = 2048
     #: Listen backlog: connections the OS queues before we accept them.
     backlog = 16
     #: Seconds a client has to send a complete request head (slow-loris).
@@ -228,7 +233,11 @@ class Microdot:
         return res
 
     async def _handle(self, req):
-        f, req.url_prefix, req.subapp = self.find_route(req)
+        f, prefix, subapp = self.find_route(req)
+        if prefix:
+            req.url_prefix = prefix
+        if subapp:
+            req.subapp = subapp
         if isinstance(f, dict):
             return Response(headers=f)
         if not callable(f):

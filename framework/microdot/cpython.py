@@ -36,3 +36,18 @@ async def invoke_handler(handler, *args, **kwargs):
     if iscoroutine(ret):
         ret = await ret
     return ret
+
+
+async def listen(server, host, port, ssl, busy):
+    """Start asyncio's server for ``server`` (a ``microdot.server.Server``),
+    refusing connections beyond the app's cap with ``busy``."""
+    async def accepted(reader, writer):
+        if server.closing or (
+                len(server.conns) >= server.app.max_connections and
+                not server.evict()):
+            writer.write(busy)
+            writer.close()
+            return
+        await server.connection(reader, writer)
+    return await asyncio.start_server(accepted, host, port, ssl=ssl,
+                                      backlog=server.app.backlog)

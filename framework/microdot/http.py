@@ -6,6 +6,7 @@ Nothing here opens, accepts or closes a socket.  ``Reader`` and ``Body`` read
 from any object with an async ``read(n)`` method, so every rule can be tested
 on plain bytes.
 """
+from microdot.helpers import CPYTHON
 
 
 class ProtocolError(ValueError):
@@ -39,44 +40,21 @@ def reason_phrase(status):
     return _REASONS[i + 5:_REASONS.find('\n', i + 5)]
 
 
-_HEX = b'0123456789abcdefABCDEF'
+_HEXS = '0123456789abcdefABCDEF'
+_HEX = _HEXS.encode()
 
 
-def is_token(s):
-    """True for an RFC 9110 token (method and header names)."""
+def bad_chars(s, extra=''):
+    """True if ``s`` holds a control character, space, DEL or one of
+    ``extra``."""
     for c in s:
-        if c <= ' ' or c >= '\x7f' or c in '"(),/:;<=>?@[\\]{}':
-            return False
-    return s != ''
+        if c <= ' ' or c == '\x7f' or c in extra:
+            return True
+    return False
 
 
-def urldecode(s):
-    """Decode ``%XX`` escapes and ``+`` in a query string or form value.
-
-    Like Microdot, a ``%`` not followed by anything (``%%``, or at the end)
-    is kept as is; any other bad escape or invalid UTF-8 is a 400 error.
-    """
-    if isinstance(s, str):
-        if '%' not in s and '+' not in s:
-            return s
-        s = s.encode()
-    s = s.replace(b'+', b' ')
-    if b'%' in s:
-        parts = s.split(b'%')
-        out = bytearray(parts[0])
-        for p in parts[1:]:
-            if not p:
-                out += b'%'
-            elif len(p) > 1 and p[0] in _HEX and p[1] in _HEX:
-                out.append(int(p[:2], 16))
-                out += p[2:]
-            else:
-                raise ProtocolError(400, 'Bad percent-encoding')
-        s = bytes(out)
-    try:
-        return s.decode()
-    except UnicodeError:
-        raise ProtocolError(400, 'Bad UTF-8 in URL')
+# what may not appear in a token (methods, header names), RFC 9110 5.6.2
+_SEPARATORS = '"(),/:;<=>?@[\\]{}\x80'
 
 
 class NoCaseDict(dict):
@@ -114,48 +92,6 @@ class NoCaseDict(dict):
             self[key] = value
 
 
-class MultiDict(dict):
-    """A dict that keeps every value given for a key (query strings and
-    forms); indexing returns the first, ``getlist()`` all of them."""
-    def __init__(self, initial_dict=None):
-        super().__init__()
-        if initial_dict:
-            for key, value in initial_dict.items():
-                self[key] = value
-
-    def __setitem__(self, key, value):
-        if key in self:
-            super().__getitem__(key).append(value)
-        else:
-            super().__setitem__(key, [value])
-
-    def __getitem__(self, key):
-        return super().__getitem__(key)[0]
-
-    def get(self, key, default=None, type=None):
-        if key not in self:
-            return default
-        value = self[key]
-        return value if type is None else type(value)
-
-    def getlist(self, key, type=None):
-        if key not in self:
-            return []
-        values = super().__getitem__(key)
-        return list(values) if type is None else [type(v) for v in values]
-
-
-def parse_urlencoded(data):
-    """Parse ``a=1&b=2&a=3`` (str or bytes) into a ``MultiDict``."""
-    md = MultiDict()
-    sep, eq = ('&', '=') if isinstance(data, str) else (b'&', b'=')
-    for pair in data.split(sep):
-        if pair:
-            k, _, v = pair.partition(eq)
-            md[urldecode(k)] = urldecode(v) if v else ''
-    return md
-
-
 def parse_cookies(header):
     cookies = {}
     for cookie in header.split(';'):
@@ -167,49 +103,39 @@ def parse_cookies(header):
 def parse_request_line(line):
     """``b'GET /path HTTP/1.1'`` -> ``('GET', '/path', '1.1')``."""
     try:
-        line = line.decode()
-    except UnicodeError:
+        method, target, version = line.decode().split(' ')
+    except (UnicodeError, ValueError):
         raise ProtocolError(400, 'Bad request line')
-    parts = line.split(' ')
-    if len(parts) != 3 or not is_token(parts[0]):
+    if not method or bad_chars(method, _SEPARATORS) or \
+            not target or bad_chars(target) or (
+                target[0] != '/' and target != '*' and
+                not target.startswith(('http://', 'https://'))):
         raise ProtocolError(400, 'Bad request line')
-    method, target, version = parts
-    if not target or (target[0] != '/' and target != '*' and
-                      not target.startswith(('http://', 'https://'))):
-        raise ProtocolError(400, 'Bad request target')
-    for c in target:
-        if c <= ' ' or c == '\x7f':
-            raise ProtocolError(400, 'Bad request target')
-    if len(version) != 8 or not version.startswith('HTTP/') or \
-            version[6] != '.' or not version[5].isdigit() or \
-            not version[7].isdigit():
+    if len(version) != 8 or version[:5] != 'HTTP/' or version[6] != '.' \
+            or not (version[5] + version[7]).isdigit():
         raise ProtocolError(400, 'Bad HTTP version')
     if version[5] != '1':
         raise ProtocolError(505, 'HTTP version not supported')
+    if '%' in target:  # a % starts two hex digits (or, as in Microdot, a %)
+        for p in target.split('%')[1:]:
+            if p and p[0] != '%' and (len(p) < 2 or p[0] not in _HEXS or
+                                      p[1] not in _HEXS):
+                raise ProtocolError(400, 'Bad percent-encoding')
     return method, target, version[5:]
 
 
-def parse_header(line):
-    """``b'Name: value'`` -> ``('Name', 'value')``; rejects obsolete line
-    folding, whitespace before the colon and control characters."""
-    if line[0] in b' \t':
-        raise ProtocolError(400, 'Obsolete line folding')
+def add_header(headers, line):
+    """Parse ``b'Name: value'`` into ``headers``.  Refuses obsolete line
+    folding, space before the colon and control characters; merges repeats
+    the way RFC 9110 allows, refusing those that make a request ambiguous."""
     try:
-        line = line.decode()
+        name, colon, value = line.decode().partition(':')
     except UnicodeError:
         raise ProtocolError(400, 'Bad header encoding')
-    name, colon, value = line.partition(':')
-    if not colon or not is_token(name):
-        raise ProtocolError(400, 'Bad header')
     value = value.strip(' \t')
-    if '\r' in value or '\x00' in value:
-        raise ProtocolError(400, 'Bad header value')
-    return name, value
-
-
-def add_header(headers, name, value):
-    """Store a header, merging repeats the way RFC 9110 allows; repeats that
-    would make the request ambiguous are errors."""
+    if not colon or not name or bad_chars(name, _SEPARATORS) or \
+            '\r' in value or '\x00' in value:
+        raise ProtocolError(400, 'Bad header')
     if name not in headers:
         headers[name] = value
         return
@@ -219,19 +145,14 @@ def add_header(headers, name, value):
             raise ProtocolError(400, 'Conflicting Content-Length')
     elif ln == 'host':
         raise ProtocolError(400, 'Repeated Host')
-    elif ln == 'cookie':
-        headers[name] += '; ' + value
     else:
-        headers[name] += ', ' + value
+        headers[name] += ('; ' if ln == 'cookie' else ', ') + value
 
 
 def check_head(headers, version):
     """Validate framing headers; return ``(content_length, chunked)``."""
-    host = headers.get('Host')
-    if host is not None:
-        for c in host:
-            if c <= ' ' or c in '/\\@?#"<>{}|^`\x7f':
-                raise ProtocolError(400, 'Bad Host')
+    if bad_chars(headers.get('Host', ''), '/\\@?#"<>{}|^`'):
+        raise ProtocolError(400, 'Bad Host')
     te = headers.get('Transfer-Encoding')
     cl = headers.get('Content-Length')
     if te is not None:
@@ -254,13 +175,15 @@ def connection_tokens(headers):
             for t in headers.get('Connection', '').split(',')]
 
 
-async def _exactly(stream, n):
-    # readexactly() for Reader and Body
+async def _exactly(stream, n, strict=True):
+    # readexactly() for Reader and Body; not strict: may end early at EOF
     out = b''
     while len(out) < n:
         data = await stream.read(n - len(out))
         if not data:
-            raise EOFError('connection closed')
+            if strict:
+                raise EOFError('connection closed')
+            break
         out += data
     return out
 
@@ -274,7 +197,9 @@ class Reader:
     (pipelining).  ``conn`` (optional) is the server's connection, whose
     ``read_timeout`` bounds each body read.
     """
-    chunk = 512
+    # Bytes asked of the socket at a time: small on a board, where a bigger
+    # block may not be free in a fragmented heap.
+    chunk = 4096 if CPYTHON else 256
 
     def __init__(self, stream, conn=None):
         self.s = stream
@@ -282,11 +207,19 @@ class Reader:
         self.pos = 0
         self.conn = conn
 
-    async def fill(self):
-        data = await self.s.read(self.chunk)
+    async def _recv(self, n):
+        return await self.s.read(n)
+
+    async def fill(self, status=400):
+        data = await self._recv(self.chunk)
         if not data:
             return False
-        self.buf = self.buf[self.pos:] + data if self.buffered() else data
+        try:
+            self.buf = self.buf[self.pos:] + data if self.buffered() \
+                else data
+        except MemoryError:
+            # no room for a line this long: refuse it as too long
+            raise ProtocolError(status, 'Line too long')
         self.pos = 0
         return True
 
@@ -304,14 +237,14 @@ class Reader:
                 return buf[pos:i - 1 if i > pos and buf[i - 1] == 13 else i]
             if i >= 0 or len(buf) - pos > limit:
                 raise ProtocolError(status, 'Line too long')
-            if not await self.fill():
+            if not await self.fill(status):
                 if self.buffered():
                     raise ProtocolError(400, 'Incomplete line')
                 return None
 
     async def read(self, n):
-        if not self.buffered():
-            return await self.s.read(n)  # large reads bypass the buffer
+        if not self.buffered():  # large reads bypass the buffer
+            return await self._recv(min(n, self.chunk))
         start = self.pos
         self.pos = min(start + n, len(self.buf))
         return self.buf[start:self.pos]
@@ -344,46 +277,35 @@ class Body:
                     return out
                 out += data
         c = self.rd and self.rd.conn
-        if not c:
-            return await self._read(n)
-        c.arm(c.read_timeout)  # the server's watchdog enforces it
+        if c:
+            c.arm(c.read_timeout)  # the server's watchdog enforces it
         try:
-            return await self._read(n)
-        finally:
-            c.deadline = None
-
-    async def _read(self, n):
-        if self.pre:
-            data, self.pre = self.pre[:n], self.pre[n:]
+            if self.pre:
+                data, self.pre = self.pre[:n], self.pre[n:]
+                return data
+            if self.writer is not None:
+                w, self.writer = self.writer, None
+                await w.awrite(b'HTTP/1.1 100 Continue\r\n\r\n')
+            if self.chunked and not self.left and not self.done:
+                from microdot.chunked import next_chunk  # loaded when needed
+                await next_chunk(self)
+            if self.done or not n:
+                return b''
+            rd = self.rd
+            n = min(n, self.left)
+            if rd.buffered():
+                data = rd.buf[rd.pos:rd.pos + n]
+                rd.pos += len(data)
+            else:
+                data = await rd._recv(min(n, rd.chunk))
+            if not data:
+                raise EOFError('connection closed')
+            self.left -= len(data)
+            self.done = not self.left and not self.chunked
             return data
-        if self.writer is not None:
-            w, self.writer = self.writer, None
-            await w.awrite(b'HTTP/1.1 100 Continue\r\n\r\n')
-        rd = self.rd
-        if self.chunked and not self.left and not self.done:
-            if self.total and await rd.line(1, 400) != b'':
-                raise ProtocolError(400, 'Bad chunk ending')
-            line = await rd.line(self.max_chunk_line, 400)
-            size = line.split(b';', 1)[0].strip() if line else b''
-            if not size or len(size) > 8 or \
-                    [c for c in size if c not in _HEX]:
-                raise ProtocolError(400, 'Bad chunk size')
-            self.left = size = int(size, 16)
-            self.total += size
-            if self.total > self.limit:
-                raise ProtocolError(413, 'Payload too large')
-            if not size:
-                while await rd.line(self.max_chunk_line, 400):
-                    pass  # trailers are read and dropped
-                self.done = True
-        if self.done or not n:
-            return b''
-        data = await rd.read(min(n, self.left))
-        if not data:
-            raise EOFError('connection closed')
-        self.left -= len(data)
-        self.done = not self.left and not self.chunked
-        return data
+        finally:
+            if c:
+                c.deadline = None
 
     readexactly = _exactly
 

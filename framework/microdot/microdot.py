@@ -3,7 +3,7 @@ from microdot import Microdot, HTTPException, abort, Request, Response, \
     URLPattern, MultiDict, NoCaseDict, iscoroutine, \
     redirect, send_file  # noqa: F401
 from microdot.test_client import AsyncBytesIO  # noqa: F401
-from microdot.http import urldecode  # noqa: F401
+from microdot.forms import urldecode  # noqa: F401
 from microdot.helpers import invoke_handler, print_exception, mro  # noqa: F401
 
 urldecode_str = urldecode_bytes = urldecode

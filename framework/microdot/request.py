@@ -1,8 +1,7 @@
 """The ``Request`` object handlers receive."""
 from microdot.helpers import json
-from microdot.http import ProtocolError, NoCaseDict, Reader, \
-    Body, parse_request_line, parse_header, add_header, check_head, \
-    parse_urlencoded, parse_cookies
+from microdot.http import ProtocolError, NoCaseDict, Reader, Body, \
+    parse_request_line, add_header, check_head, parse_cookies, _exactly
 
 
 class Request:
@@ -24,38 +23,54 @@ class Request:
     class G:
         pass
 
+    # Defaults live on the class: an attribute is set on a request only when
+    # it differs, which keeps each request's own dict small.
+    scheme = 'http'
+    url_prefix = ''
+    subapp = None
+    route = None
+    url_args = None
+    query_string = None
+    content_length = 0
+    content_type = None
+    after_request_handlers = ()
+    _args = None
+    _json = None
+    _form = None
+    _files = None
+
     def __init__(self, app, client_addr, method, url, http_version, headers,
                  body=None, stream=None, sock=None, url_prefix='',
                  subapp=None, scheme=None, route=None):
         self.app = app
         self.client_addr = client_addr
         self.method = method
-        self.scheme = scheme or 'http'
+        if scheme:
+            self.scheme = scheme
         self.url = url
-        self.url_prefix = url_prefix
-        self.subapp = subapp
-        self.route = route
+        if url_prefix:
+            self.url_prefix = url_prefix
+        if subapp:
+            self.subapp = subapp
+        if route:
+            self.route = route
         self.http_version = http_version
         self.headers = headers
         self.path, q, qs = url.partition('?')
-        self.query_string = qs if q else None
-        self.args = parse_urlencoded(qs) if q else {}
-        self.content_length = 0
+        if q:
+            self.query_string = qs
         cl = headers.get('Content-Length')
         if cl:
             self.content_length = int(cl)
-        self.content_type = headers.get('Content-Type')
+        ct = headers.get('Content-Type')
+        if ct:
+            self.content_type = ct
         cookie = headers.get('Cookie')
         self.cookies = parse_cookies(cookie) if cookie else {}
         self.g = Request.G()
-        self.url_args = None
         self._body = body if body is not None else b''
         self._stream = stream
         self.sock = sock
-        self._json = None
-        self._form = None
-        self._files = None
-        self.after_request_handlers = []
 
     @staticmethod
     async def create(app, client_reader, client_writer, client_addr,
@@ -84,7 +99,7 @@ class Request:
             n += 1
             if n > Request.max_headers:
                 raise ProtocolError(431, 'Too many headers')
-            add_header(headers, *parse_header(line))
+            add_header(headers, line)
         length, chunked = check_head(headers, version)
         writer = None
         if version != '1.0' and \
@@ -96,18 +111,27 @@ class Request:
             pass  # dispatch answers 413 and the connection closes
         elif chunked:
             if Request.max_body_length:
-                data = await _read_upto(body, Request.max_body_length + 1)
+                data = await _exactly(body, Request.max_body_length + 1, False)
                 if len(data) > Request.max_body_length:
                     body.pre, data = data, b''
         elif length <= Request.max_body_length:
             data = await body.readexactly(length)
         req = Request(app, client_addr, method, url, version, headers,
-                      body=data, stream=None if body.done else body,
+                      body=data,
+                      stream=None if body.done and not body.pre else body,
                       sock=(rd, client_writer), scheme=scheme)
         if chunked and body.done:
             req.content_length = len(data)
-        req._body_stream = body
         return req
+
+    @property
+    def args(self):
+        """The query string's arguments, as a ``MultiDict``."""
+        if self._args is None:
+            from microdot.forms import parse_urlencoded
+            self._args = parse_urlencoded(self.query_string) \
+                if self.query_string else {}
+        return self._args
 
     @property
     def body(self):
@@ -142,6 +166,7 @@ class Request:
         """The URL-encoded form body as a ``MultiDict``, or None."""
         if self._form is None and \
                 self._mime() == 'application/x-www-form-urlencoded':
+            from microdot.forms import parse_urlencoded
             self._form = parse_urlencoded(self.body)
         return self._form
 
@@ -153,15 +178,8 @@ class Request:
     def after_request(self, f):
         """Register ``f(request, response)`` to run after this request's
         handler (after the app's own after-request handlers)."""
+        if not self.after_request_handlers:
+            self.after_request_handlers = []
         self.after_request_handlers.append(f)
         return f
 
-
-async def _read_upto(body, n):
-    out = b''
-    while len(out) < n:
-        data = await body.read(n - len(out))
-        if not data:
-            break
-        out += data
-    return out

@@ -17,15 +17,12 @@ class Response:
         'css': 'text/css',
         'gif': 'image/gif',
         'html': 'text/html',
-        'ico': 'image/x-icon',
         'jpg': 'image/jpeg',
-        'jpeg': 'image/jpeg',
         'js': 'application/javascript',
         'json': 'application/json',
         'png': 'image/png',
         'svg': 'image/svg+xml',
         'txt': 'text/plain',
-        'wasm': 'application/wasm',
     }
     #: Size of the reads used to stream a file body.
     send_file_buffer_size = 1024
@@ -49,43 +46,14 @@ class Response:
         self.body = body.encode() if isinstance(body, str) else body
         self.is_head = False
 
-    def set_cookie(self, cookie, value, path=None, domain=None, expires=None,
-                   max_age=None, secure=False, http_only=False,
-                   partitioned=False, same_site=None):
-        """Add a ``Set-Cookie`` header.  ``expires`` is a preformatted string
-        or a ``datetime``; ``same_site`` is ``'Lax'``, ``'Strict'`` or
-        ``'None'``."""
-        value = str(value)
-        for part in (value, path or '', domain or '',
-                     expires if isinstance(expires, str) else ''):
-            if ';' in part or _bad(part):
-                raise ValueError('invalid cookie')
-        if not cookie or _bad(cookie) or \
-                [c for c in cookie if c in '=;, \t']:
-            raise ValueError('invalid cookie name')
-        c = cookie + '=' + value
-        if path:
-            c += '; Path=' + path
-        if domain:
-            c += '; Domain=' + domain
-        if expires:
-            if not isinstance(expires, str):
-                expires = expires.strftime('%a, %d %b %Y %H:%M:%S GMT')
-            c += '; Expires=' + expires
-        if max_age is not None:
-            c += '; Max-Age=' + str(max_age)
-        if secure:
-            c += '; Secure'
-        if http_only:
-            c += '; HttpOnly'
-        if same_site:
-            c += '; SameSite=' + same_site
-        if partitioned:
-            c += '; Partitioned'
-        if 'Set-Cookie' in self.headers:
-            self.headers['Set-Cookie'].append(c)
-        else:
-            self.headers['Set-Cookie'] = [c]
+    # Cookies and files live in modules of their own, loaded on first use,
+    # so that an app that needs neither doesn't hold them in RAM.
+    def set_cookie(self, cookie, value, *args, **kwargs):
+        """Add a ``Set-Cookie`` header: ``set_cookie(name, value, path=None,
+        domain=None, expires=None, max_age=None, secure=False,
+        http_only=False, partitioned=False, same_site=None)``."""
+        from microdot.cookies import set_cookie
+        set_cookie(self, cookie, value, *args, **kwargs)
 
     def delete_cookie(self, cookie, **kwargs):
         """Tell the client to drop a cookie (takes ``set_cookie``'s
@@ -241,28 +209,14 @@ class Response:
         return cls(status_code=status_code, headers={'Location': location})
 
     @classmethod
-    def send_file(cls, filename, status_code=200, content_type=None,
-                  stream=None, max_age=None, compressed=False,
-                  file_extension=''):
-        """Stream a file.  Its type comes from the extension (after ``.gz``
-        when ``compressed``); ``compressed`` also sets ``Content-Encoding``
-        (``True`` for gzip, or the encoding's name).  The filename is
+    def send_file(cls, filename, *args, **kwargs):
+        """A response that streams a file: ``send_file(filename,
+        status_code=200, content_type=None, stream=None, max_age=None,
+        compressed=False, file_extension='')``.  The type comes from the
+        extension (after ``.gz`` when ``compressed``).  The filename is
         trusted: never pass one taken from the request unchecked."""
-        if content_type is None:
-            name = filename[:-3] if compressed and \
-                filename.endswith('.gz') else filename
-            ext = name.rpartition('.')[2].lower()
-            content_type = cls.types_map.get(ext, 'application/octet-stream')
-        headers = {'Content-Type': content_type}
-        if max_age is None:
-            max_age = cls.default_send_file_max_age
-        if max_age is not None:
-            headers['Cache-Control'] = 'max-age=' + str(max_age)
-        if compressed:
-            headers['Content-Encoding'] = compressed \
-                if isinstance(compressed, str) else 'gzip'
-        f = stream or open(filename + file_extension, 'rb')
-        return cls(body=f, status_code=status_code, headers=headers)
+        from microdot.files import send_file
+        return send_file(cls, filename, *args, **kwargs)
 
 
 def _size(body):

@@ -8,19 +8,20 @@ import asyncio
 import gc
 from microdot.helpers import CPYTHON, ticks_ms, ticks_add, ticks_diff, \
     print_exception, is_disconnect
-from microdot.http import ProtocolError, Reader, connection_tokens
+from microdot.http import ProtocolError, Reader, Body, connection_tokens
 from microdot.request import Request
 from microdot.response import Response
 
 _BUSY = b'HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n' \
     b'Connection: close\r\nRetry-After: 1\r\n\r\n'
+_DONE = Body(None)  # stands for a request without a body left to read
 _ERROR = b'HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n' \
     b'Connection: close\r\n\r\n'
 
 
 class Conn(Reader):
-    """One client connection: buffered reads, writes, and the deadline the
-    server enforces on whatever it is waiting for."""
+    """One client connection over asyncio streams: buffered reads, writes,
+    and the deadline the server enforces on whatever it is waiting for."""
     def __init__(self, reader, writer, read_timeout):
         super().__init__(reader, self)
         self.w = writer
@@ -28,7 +29,7 @@ class Conn(Reader):
         self.read_timeout = read_timeout  # ms allowed for each body read
         self.write_timeout = 0   # ms allowed for each write
         self.task = asyncio.current_task()
-        self.idle = True         # waiting for (the head of) a request
+        self.idle = ticks_ms() or 1  # since when it waits for a request; 0: busy
 
     def arm(self, ms):
         self.deadline = ticks_add(ticks_ms(), int(ms))
@@ -42,9 +43,12 @@ class Conn(Reader):
     async def awrite(self, data):
         if self.write_timeout:
             self.arm(self.write_timeout)
+        await self._send(data)
+        self.deadline = None
+
+    async def _send(self, data):
         self.w.write(data)
         await self.w.drain()
-        self.deadline = None
 
     async def aclose(self):
         try:
@@ -52,6 +56,45 @@ class Conn(Reader):
             await self.w.wait_closed()
         except (OSError, asyncio.CancelledError):
             pass
+
+
+class SocketConn(Conn):
+    """MicroPython: a connection on the raw non-blocking socket, waiting on
+    asyncio's poller directly; this spares the stream objects and the
+    ``asyncio.stream`` module, which a small heap feels."""
+    def __init__(self, sock, addr, read_timeout):
+        super().__init__(None, None, read_timeout)
+        self.sock = sock
+        self.addr = addr
+
+    # Plain generators, not coroutines: MicroPython awaits them the same
+    # way, and a yield to the poller here saves a frame per socket call.
+    def _recv(self, n):
+        q = _io_queue()
+        while True:
+            yield q.queue_read(self.sock)
+            data = self.sock.read(n)
+            if data is not None:  # None: TLS wants more bytes first
+                return data
+
+    def _send(self, data):
+        q = _io_queue()
+        yield q.queue_write(self.sock)
+        n = self.sock.write(data)
+        if n == len(data):
+            return  # the usual case, without a memoryview to allocate
+        mv = memoryview(data)[n or 0:]
+        while mv:
+            yield q.queue_write(self.sock)
+            n = self.sock.write(mv)
+            if n:
+                mv = mv[n:]
+
+    def get_extra_info(self, name, default=None):
+        return self.addr if name == 'peername' else default
+
+    async def aclose(self):
+        self.sock.close()
 
 
 class Server:
@@ -65,8 +108,8 @@ class Server:
         app = self.app
         task = None
         if CPYTHON:
-            self.listener = await asyncio.start_server(
-                self._accepted, host, port, ssl=ssl, backlog=app.backlog)
+            from microdot.cpython import listen
+            self.listener = await listen(self, host, port, ssl, _BUSY)
         else:
             import socket
             ai = socket.getaddrinfo(host, port)[0]
@@ -113,6 +156,22 @@ class Server:
             if c.idle:
                 c.task.cancel()
 
+    def evict(self):
+        """Close the connection that has waited longest (over a second) for
+        a request, to make room for a new one: silent clients can't lock
+        others out.  False if there is none."""
+        now = ticks_ms()
+        old = None
+        for c in self.conns:
+            if c.idle and ticks_diff(now, c.idle) > 1000 and \
+                    (old is None or ticks_diff(old.idle, c.idle) > 0):
+                old = c
+        if old is None:
+            return False
+        old.idle = 0  # not again
+        old.task.cancel()
+        return True
+
     async def wait_closed(self):
         while self.listener is not None or self.conns:
             await asyncio.sleep(0.05)
@@ -122,14 +181,17 @@ class Server:
         # while admitting a client costs that client, not the server.
         from asyncio import core
         while True:
-            yield core._io_queue.queue_read(s)
+            c = None
             try:
+                yield core._io_queue.queue_read(s)
                 c, addr = s.accept()
-            except (OSError, MemoryError):
-                gc.collect()
-                continue
-            try:
-                if self.closing or len(self.conns) >= self.app.max_connections:
+                ok = not self.closing
+                evict = len(self.conns) >= self.app.max_connections
+                while ok and (evict or not _room(self.app.reserve_ram)):
+                    ok = self.evict()
+                    evict = False
+                    await asyncio.sleep_ms(1)  # let it go and free its RAM
+                if not ok:
                     c.setblocking(False)
                     c.send(_BUSY)
                     c.close()
@@ -138,34 +200,36 @@ class Server:
                     c = ssl.wrap_socket(c, server_side=True,
                                         do_handshake_on_connect=False)
                 c.setblocking(False)
-                st = asyncio.StreamWriter(c, {'peername': _peer(addr)})
-                asyncio.create_task(self.connection(st, st))
+                asyncio.create_task(
+                    self.connection(c, _peer(addr), SocketConn))
             except Exception as exc:
-                c.close()
+                if c is not None:
+                    c.close()
                 if isinstance(exc, MemoryError):
+                    # the poller may hold a half-made registration of ours
+                    core._io_queue.remove(core.cur_task)
                     gc.collect()
+                    await asyncio.sleep_ms(20)  # let connections finish
                 elif not isinstance(exc, OSError):
                     print_exception(exc)
 
-    async def _accepted(self, reader, writer):
-        # CPython: asyncio accepted the connection; admit or refuse it
-        if self.closing or len(self.conns) >= self.app.max_connections:
-            writer.write(_BUSY)
-            writer.close()
-            return
-        await self.connection(reader, writer)
-
-    async def connection(self, reader, writer):
-        """Serve every request of one connection, then close it."""
+    async def connection(self, reader, writer, kind=Conn):
+        """Serve every request of one connection, then close it.  Takes
+        asyncio streams, or (``kind=SocketConn``) a socket and its address.
+        """
         app = self.app
-        conn = Conn(reader, writer, app.body_timeout * 1000)
-        self.conns.append(conn)
+        try:
+            conn = kind(reader, writer, app.body_timeout * 1000)
+            self.conns.append(conn)
+        except MemoryError:
+            (writer if kind is Conn else reader).close()
+            return
         count = 0
         try:
             while not self.closing:
                 # Wait for a request's first bytes here, in this frame, so an
                 # idle connection holds as few coroutine frames as possible.
-                conn.idle = True
+                conn.idle = ticks_ms() or 1
                 if count:
                     if not conn.buffered():
                         conn.arm(app.idle_timeout * 1000)
@@ -183,6 +247,8 @@ class Server:
             pass
         except MemoryError:
             gc.collect()
+            print('MemoryError: connection from %s dropped' % (
+                conn.get_extra_info('peername'),))
             await _try_write(conn, _BUSY)
         except Exception as exc:
             if not isinstance(exc, OSError) or not is_disconnect(exc):
@@ -205,17 +271,24 @@ class Server:
             res = await app.dispatch_request(None) if exc.status == 400 \
                 else Response(exc.reason, exc.status)
             await self._write(conn, res, '1.1', False)
+            # Read and drop what the client still sends, for a second at
+            # most: closing with unread bytes makes the OS reset the
+            # connection, and the client would lose our answer.
+            conn.arm(1000)
+            for _ in range(256):
+                if not await conn._recv(conn.chunk):
+                    break
             return False
         except EOFError:
             return False
         conn.deadline = None
-        conn.idle = False
+        conn.idle = 0
         if req is None:
             return False
         res = await app.dispatch_request(req)
         if res is Response.already_handled:
             return False
-        body = req._body_stream
+        body = req._stream if isinstance(req._stream, Body) else _DONE
         tokens = connection_tokens(req.headers)
         keep = not self.closing and 'close' not in tokens and \
             (req.http_version != '1.0' or 'keep-alive' in tokens) and \
@@ -252,6 +325,18 @@ async def _try_write(conn, data):
         await conn.awrite(data)
     except Exception:
         pass
+
+
+def _io_queue():
+    from asyncio import core  # MicroPython: the poller asyncio itself uses
+    return core._io_queue
+
+
+def _room(need):
+    # gc.mem_free() counts garbage as used: collect before saying no
+    if gc.mem_free() < need:
+        gc.collect()
+    return gc.mem_free() >= need
 
 
 def _peer(addr):
