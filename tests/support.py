@@ -66,10 +66,11 @@ _port = [0]
 
 
 def free_port():
-    """A port for a test server (a fresh one each call)."""
+    """A port for a test server (a fresh one each call), below the range
+    the OS hands out to outgoing connections."""
     if not _port[0]:
         import time
-        _port[0] = 20000 + (int(time.time() * 1000) % 20000)
+        _port[0] = 10000 + (int(time.time() * 1000) % 20000)
     _port[0] += 1
     return _port[0]
 
