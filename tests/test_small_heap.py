@@ -7,8 +7,6 @@ unix port or mpy-cross is missing.
 import sys
 from support import MICROPYTHON, skip
 
-import os as _os
-HEAP = _os.environ.get('SMALL_HEAP', '80k')
 
 if not MICROPYTHON:
     import asyncio
@@ -24,6 +22,7 @@ if not MICROPYTHON:
         closed_by_server, get, send_filler
 
     ROOT = os.path.join(os.path.dirname(__file__), '..')
+    HEAP = os.environ.get('SMALL_HEAP', '80k')
 
     @pytest.fixture(scope='module')
     def board(tmp_path_factory):
