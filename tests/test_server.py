@@ -402,3 +402,26 @@ def test_many_simultaneous_connections():
         assert results.count(200) >= 8
         assert (await get(port))[2] == b'hello'
     serve(make_app(), client)
+
+
+def test_start_serving_false():
+    from support import run, free_port, MICROPYTHON
+    app = make_app()
+
+    async def main():
+        port = free_port()
+        if MICROPYTHON:  # as in Microdot: CPython only
+            try:
+                await app.start_server('127.0.0.1', port,
+                                       start_serving=False)
+            except ValueError:
+                return
+            raise AssertionError('ValueError not raised')
+        server = await app.start_server('127.0.0.1', port,
+                                        start_serving=False)
+        task = asyncio.create_task(server.serve_forever())
+        await asyncio.sleep(0.05)
+        assert (await get(port))[2] == b'hello'
+        app.shutdown()
+        await asyncio.wait_for(task, 5)
+    run(main())

@@ -120,16 +120,21 @@ class Microdot:
         raise HTTPException(status_code, reason)
 
     async def start_server(self, host='0.0.0.0', port=5000, debug=False,
-                           ssl=None):
+                           ssl=None, start_serving=True):
         """Serve until ``shutdown()``.  A coroutine, so it can run as a task
-        beside the application's own tasks."""
+        beside the application's own tasks.  With ``start_serving=False``
+        (CPython only) it returns the server once listening; then await its
+        ``serve_forever()``."""
         from microdot.server import Server
         self.debug = debug
         self.ssl = ssl
         self.server = Server(self)
         if debug:
             print('Starting async server on %s:%d...' % (host, port))
-        await self.server.serve(host, port, ssl)
+        await self.server.start(host, port, ssl, start_serving)
+        if not start_serving:
+            return self.server
+        await self.server.serve_forever()
 
     def run(self, host='0.0.0.0', port=5000, debug=False, ssl=None):
         """Serve until ``shutdown()`` (blocks)."""

@@ -38,7 +38,7 @@ async def invoke_handler(handler, *args, **kwargs):
     return ret
 
 
-async def listen(server, host, port, ssl, busy):
+async def listen(server, host, port, ssl, busy, start_serving=True):
     """Start asyncio's server for ``server`` (a ``microdot.server.Server``),
     refusing connections beyond the app's cap with ``busy``."""
     async def accepted(reader, writer):
@@ -50,4 +50,5 @@ async def listen(server, host, port, ssl, busy):
             return
         await server.connection(reader, writer)
     return await asyncio.start_server(accepted, host, port, ssl=ssl,
-                                      backlog=server.app.backlog)
+                                      backlog=server.app.backlog,
+                                      start_serving=start_serving)

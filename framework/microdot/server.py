@@ -103,23 +103,34 @@ class Server:
         self.conns = []
         self.closing = False
         self.listener = None
+        self.accept_task = None
 
-    async def serve(self, host, port, ssl=None):
+    async def start(self, host, port, ssl=None, start_serving=True):
+        """Bind and listen (CPython: accept only from ``serve_forever()``
+        when ``start_serving`` is false)."""
         app = self.app
-        task = None
         if CPYTHON:
             from microdot.cpython import listen
-            self.listener = await listen(self, host, port, ssl, _BUSY)
-        else:
-            import socket
-            ai = socket.getaddrinfo(host, port)[0]
-            s = socket.socket(ai[0], socket.SOCK_STREAM)
-            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            s.bind(ai[-1])
-            s.listen(app.backlog)
-            s.setblocking(False)
-            self.listener = s
-            task = asyncio.create_task(self._accept_loop(s, ssl))
+            self.listener = await listen(self, host, port, ssl, _BUSY,
+                                         start_serving)
+            return
+        if not start_serving:
+            raise ValueError('start_serving must be True on MicroPython')
+        import socket
+        ai = socket.getaddrinfo(host, port)[0]
+        s = socket.socket(ai[0], socket.SOCK_STREAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind(ai[-1])
+        s.listen(app.backlog)
+        s.setblocking(False)
+        self.listener = s
+        self.accept_task = asyncio.create_task(self._accept_loop(s, ssl))
+
+    async def serve_forever(self):
+        """Serve until ``close()``, enforcing the connections' deadlines."""
+        app = self.app
+        if CPYTHON and not self.listener.is_serving():
+            await self.listener.start_serving()
         try:
             while not self.closing:
                 await asyncio.sleep(0.25)
@@ -134,8 +145,8 @@ class Server:
                         c.task.cancel()
         finally:
             self.close()
-            if task is not None:
-                task.cancel()
+            if self.accept_task is not None:
+                self.accept_task.cancel()
             # requests in progress may finish (for at most 5 s)
             for _ in range(50):
                 if all(c.idle for c in self.conns):
