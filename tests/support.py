@@ -180,3 +180,17 @@ async def get(port, path='/', headers=b''):
     res = await read_response(r)
     await close(w)
     return res
+
+
+def wait_listening(port, seconds=5):
+    """Block until something accepts connections on 127.0.0.1:port (a
+    server started in another process)."""
+    import socket
+    import time
+    for _ in range(int(seconds * 10)):
+        try:
+            socket.create_connection(('127.0.0.1', port)).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError('nothing listens on port %d' % port)

@@ -47,7 +47,7 @@ def test_return_types():
         return None
 
     @app.get('/resp')
-    def r(req):
+    def resp(req):
         return Response('r', 203, {'X-R': 'y'}, reason='Fine')
 
     r = request(app, 'GET', '/str')

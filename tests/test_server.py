@@ -2,7 +2,7 @@
 pipelining, chunked coding, limits, timeouts, admission control and bad
 input."""
 import asyncio
-from microdot import Microdot, Response, Request
+from microdot import Microdot, Request
 from support import serve, connect, send, close, read_response, \
     closed_by_server, get, send_filler
 

@@ -4,7 +4,6 @@ MicroPython unix port at a 64 KB heap, driven from CPython over sockets.
 CPython only (it starts MicroPython as a subprocess); skipped when the
 unix port or mpy-cross is missing.
 """
-import sys
 from support import MICROPYTHON, skip
 
 
@@ -19,7 +18,7 @@ if not MICROPYTHON:
     import time
     import pytest
     from support import connect, send, close, read_response, \
-        closed_by_server, get, send_filler
+        closed_by_server, get, send_filler, wait_listening
 
     ROOT = os.path.join(os.path.dirname(__file__), '..')
     HEAP = os.environ.get('SMALL_HEAP', '64k')
@@ -52,12 +51,7 @@ if not MICROPYTHON:
         log = []
         threading.Thread(target=lambda: log.extend(proc.stdout),
                          daemon=True).start()
-        for _ in range(50):
-            try:
-                socket.create_connection(('127.0.0.1', port)).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_listening(port)
         yield port
         proc.kill()
         proc.wait()

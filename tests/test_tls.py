@@ -7,13 +7,11 @@ if not MICROPYTHON:
     import asyncio
     import os
     import shutil
-    import socket
     import ssl
     import subprocess
-    import time
     import pytest
     from microdot import Microdot
-    from support import free_port
+    from support import free_port, wait_listening
 
     @pytest.fixture(scope='module')
     def certs(tmp_path_factory):
@@ -72,7 +70,7 @@ if not MICROPYTHON:
         asyncio.run(main())
 
     def test_tls_micropython(certs, tmp_path):
-        mp, mpc = shutil.which('micropython'), shutil.which('mpy-cross')
+        mp = shutil.which('micropython')
         if not mp:
             pytest.skip('needs the MicroPython unix port')
         cert, key = certs
@@ -86,12 +84,7 @@ if not MICROPYTHON:
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         try:
             assert proc.stdout.readline().strip() == b'READY'
-            for _ in range(50):
-                try:
-                    socket.create_connection(('127.0.0.1', port)).close()
-                    break
-                except OSError:
-                    time.sleep(0.1)
+            wait_listening(port)
             assert asyncio.run(two_requests(port)) == [b'secure https'] * 2
         finally:
             proc.kill()

@@ -3,7 +3,6 @@ import asyncio
 import gc
 from microdot.helpers import CPYTHON, invoke_handler, print_exception, mro
 from microdot.http import ProtocolError
-from microdot.request import Request
 from microdot.response import Response
 from microdot.routing import URLPattern
 
