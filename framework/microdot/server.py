@@ -29,7 +29,7 @@ class Conn(Reader):
         self.read_timeout = read_timeout  # ms allowed for each body read
         self.write_timeout = 0   # ms allowed for each write
         self.task = asyncio.current_task()
-        self.idle = ticks_ms() or 1  # since when it waits for a request; 0: busy
+        self.idle = ticks_ms() or 1  # waiting for a request since; 0: busy
 
     def arm(self, ms):
         self.deadline = ticks_add(ticks_ms(), int(ms))
