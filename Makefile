@@ -15,7 +15,7 @@ SOURCES := $(wildcard framework/microdot/*.py)
 MPYS := $(patsubst framework/%.py,$(MPY_DIR)/%.mpy,$(SOURCES))
 SETUP_STAMP := $(BUILD)/.setup-done
 
-.PHONY: help setup mpy test test-cpython test-mpy demo footprint clean
+.PHONY: help setup mpy test test-cpython test-mpy demo footprint bench clean
 
 help:
 	@echo "make demo          set up, then serve examples/hello on the MicroPython unix port"
@@ -24,6 +24,7 @@ help:
 	@echo "make test-mpy      MicroPython only (framework as .mpy, heap $(TEST_HEAP))"
 	@echo "make mpy           compile the framework with mpy-cross into $(MPY_DIR)"
 	@echo "make footprint     .mpy sizes and RAM on MicroPython, beside Microdot 2.7.0"
+	@echo "make bench         footprint, then hello-world req/s with wrk (results in bench/results)"
 	@echo "make setup         install the development requirements with pip"
 
 $(SETUP_STAMP): requirements-dev.txt
@@ -55,6 +56,10 @@ demo: $(SETUP_STAMP) mpy
 
 footprint: $(SETUP_STAMP)
 	$(PYTHON) bench/footprint.py
+
+bench: footprint
+	@command -v wrk >/dev/null || { echo "bench needs wrk: apt-get install wrk"; exit 1; }
+	$(PYTHON) bench/throughput.py
 
 clean:
 	rm -rf $(BUILD)
