@@ -251,6 +251,10 @@ class Server:
                     conn.arm(app.header_timeout * 1000)
                     if not await conn.fill():
                         break
+                # Short of RAM (MicroPython), a request waits its turn:
+                # parsing them all at once would fail them all.
+                while not CPYTHON and not _room(app.reserve_ram):
+                    await asyncio.sleep_ms(5)
                 if not await self._request(conn, count):
                     break
                 count += 1
