@@ -198,7 +198,8 @@ class Server:
                 c, addr = s.accept()
                 ok = not self.closing
                 evict = len(self.conns) >= self.app.max_connections
-                while ok and (evict or not _room(self.app.reserve_ram)):
+                # room for this connection and for a request on it
+                while ok and (evict or not _room(2 * self.app.reserve_ram)):
                     ok = self.evict()
                     evict = False
                     await asyncio.sleep_ms(1)  # let it go and free its RAM
@@ -251,10 +252,17 @@ class Server:
                     conn.arm(app.header_timeout * 1000)
                     if not await conn.fill():
                         break
-                # Short of RAM (MicroPython), a request waits its turn:
-                # parsing them all at once would fail them all.
-                while not CPYTHON and not _room(app.reserve_ram):
-                    await asyncio.sleep_ms(5)
+                # Short of RAM (MicroPython), a request waits its turn, as
+                # parsing them all at once would fail them all; after 0.2 s
+                # it gets a 503, which frees its share for the others.
+                if not CPYTHON:
+                    for _ in range(40):
+                        if _room(app.reserve_ram):
+                            break
+                        await asyncio.sleep_ms(5)
+                    else:
+                        await conn.awrite(_BUSY)
+                        break
                 if not await self._request(conn, count):
                     break
                 count += 1
