@@ -118,13 +118,17 @@ def serve(lib, heap):
     if not line.startswith('READY'):
         proc.kill()
         return None, port, None
+    wait_listening(port)
+    return proc, port, int(line.split()[1])
+
+
+def wait_listening(port):
     for _ in range(50):
         try:
             socket.create_connection(('127.0.0.1', port)).close()
-            break
+            return
         except OSError:
             time.sleep(0.05)
-    return proc, port, int(line.split()[1])
 
 
 def serves(lib, heap, n=20):

@@ -17,7 +17,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import footprint  # noqa: E402
@@ -42,18 +41,8 @@ def start(kind, lib, runtime, heap):
     if not proc.stdout.readline().startswith(b'READY'):
         proc.kill()
         return None, port
-    footprint_wait(port)
+    footprint.wait_listening(port)
     return proc, port
-
-
-def footprint_wait(port):
-    import socket
-    for _ in range(50):
-        try:
-            socket.create_connection(('127.0.0.1', port)).close()
-            return
-        except OSError:
-            time.sleep(0.05)
 
 
 def wrk(port, conns, keep_alive, seconds):
