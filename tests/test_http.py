@@ -27,6 +27,7 @@ def test_request_line():
 def test_request_line_errors():
     for line in (b'GET /', b'GET  / HTTP/1.1', b'GET / HTTP/1.1 x',
                  b'G(T / HTTP/1.1', b'GET x HTTP/1.1', b'GET / HTTP/11',
+                 'G\u00c9T / HTTP/1.1'.encode(), b'GET /\x7f HTTP/1.1',
                  b'GET / http/1.1', b'GET / HTTP/1.x', b'\x16\x03\x01',
                  b'GET /\xff HTTP/1.1', b'GET /a\x01 HTTP/1.1', b''):
         assert status_of(parse_request_line, line) == 400, line
@@ -40,7 +41,8 @@ def test_header_line():
     assert h == {'Content-Type': 'text/html', 'X-Empty': ''}
     for line in (b' folded: x', b'\tfolded: x', b'No colon', b'Bad name: x',
                  b'Bad : x', b': x', b'X: a\x00b', b'X: a\rb',
-                 b'X: \xff\xfe', b'X\x80: y', b'(X): y'):
+                 b'X: \xff\xfe', b'X\x80: y', b'(X): y',
+                 'X\u00e9: y'.encode(), b'X\x7f: y', b'X\x01: y'):
         assert status_of(add_header, NoCaseDict(), line) == 400, line
 
 
