@@ -183,8 +183,9 @@ class Microdot:
 
     def get_request_handlers(self, req, attr, local_first=True):
         handlers = getattr(self, attr + '_handlers')
-        local = getattr(req.subapp, attr + '_handlers') \
-            if req and req.subapp else []
+        if not req or not req.subapp:
+            return handlers  # the usual case: no list to build
+        local = getattr(req.subapp, attr + '_handlers')
         return local + handlers if local_first else handlers + local
 
     async def error_response(self, req, status_code, reason=None):

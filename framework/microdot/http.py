@@ -179,8 +179,8 @@ def check_head(headers, version):
 
 
 def connection_tokens(headers):
-    return [t.strip().lower()
-            for t in headers.get('Connection', '').split(',')]
+    value = headers.get('Connection')
+    return [t.strip().lower() for t in value.split(',')] if value else ()
 
 
 async def _exactly(stream, n, strict=True):
