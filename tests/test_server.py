@@ -425,3 +425,20 @@ def test_start_serving_false():
         app.shutdown()
         await asyncio.wait_for(task, 5)
     run(main())
+
+
+def test_handle_request_on_any_streams():
+    # Microdot's handle_request(reader, writer) API, on in-memory streams
+    # with only read() and awrite(): two pipelined requests, then EOF
+    from microdot import AsyncBytesIO
+    from support import run
+    app = make_app()
+    reader = AsyncBytesIO(b'GET / HTTP/1.1\r\nHost: t\r\n\r\n'
+                          b'POST /echo HTTP/1.1\r\nHost: t\r\n'
+                          b'Content-Length: 2\r\n\r\nhi')
+    writer = AsyncBytesIO(b'')
+    run(app.handle_request(reader, writer))
+    out = writer.stream.getvalue()
+    assert out.startswith(b'HTTP/1.1 200 OK\r\n')
+    assert out.count(b'HTTP/1.1 200 OK') == 2
+    assert out.endswith(b'\r\n\r\nhi')

@@ -47,13 +47,21 @@ class Conn(Reader):
         self.deadline = None
 
     async def _send(self, data):
-        self.w.write(data)
-        await self.w.drain()
+        w = self.w
+        if hasattr(w, 'drain'):
+            w.write(data)
+            await w.drain()
+        else:  # a Microdot-style stream with only awrite()
+            await w.awrite(data)
 
     async def aclose(self):
+        w = self.w
         try:
-            self.w.close()
-            await self.w.wait_closed()
+            if hasattr(w, 'wait_closed'):
+                w.close()
+                await w.wait_closed()
+            else:
+                await w.aclose()
         except (OSError, asyncio.CancelledError):
             pass
 
