@@ -60,6 +60,8 @@ footprint: $(SETUP_STAMP)
 bench: footprint
 	@command -v wrk >/dev/null || { echo "bench needs wrk: apt-get install wrk"; exit 1; }
 	$(PYTHON) bench/throughput.py
+	@$(PYTHON) -c "import matplotlib" 2>/dev/null && $(PYTHON) bench/plot.py \
+		|| echo "plots need matplotlib: pip install matplotlib"
 
 clean:
 	rm -rf $(BUILD)
