@@ -442,3 +442,22 @@ def test_handle_request_on_any_streams():
     assert out.startswith(b'HTTP/1.1 200 OK\r\n')
     assert out.count(b'HTTP/1.1 200 OK') == 2
     assert out.endswith(b'\r\n\r\nhi')
+
+
+def test_a_reused_response_object_is_framed_afresh():
+    app = Microdot()
+    from microdot import Response
+    shared = Response('same')  # one object, sent again and again
+
+    @app.route('/')
+    async def index(req):
+        return shared
+
+    async def client(port):
+        assert (await get(port))[1]['connection'] == 'close'
+        r, w = await connect(port)
+        await send(w, b'GET / HTTP/1.1\r\n' + H + b'\r\n')
+        status, headers, body = await read_response(r)
+        assert body == b'same' and 'connection' not in headers
+        await close(w)
+    serve(app, client)

@@ -73,10 +73,10 @@ class Response:
             h['Content-Type'] = ct if 'charset=' in ct \
                 else ct + '; charset=UTF-8'
 
-    def _head(self, version):
+    def _head(self, version, lines):
         reason = self.reason if self.reason is not None \
             else reason_phrase(self.status_code)
-        lines = ['HTTP/%s %d %s' % (version, self.status_code, reason)]
+        lines.insert(0, 'HTTP/%s %d %s' % (version, self.status_code, reason))
         for name, value in self.headers.items():
             for v in (value if isinstance(value, list) else (value,)):
                 v = str(v)
@@ -104,24 +104,28 @@ class Response:
         bodyless = self.is_head or code in (204, 304) or code < 200
         chunked = False
         size = len(body) if isinstance(body, bytes) else None
+        # Framing headers go on the wire only, not into self.headers: an app
+        # may send the same Response object again on another connection.
+        framing = []
         if keep_alive and not bodyless:
             cl = h.get('Content-Length')
             if cl is None:
                 size = _size(body)
                 if size is not None:
-                    h['Content-Length'] = str(size)
+                    framing.append('Content-Length: %d' % size)
                 elif http_version != '1.0':
-                    h['Transfer-Encoding'] = 'chunked'
+                    framing.append('Transfer-Encoding: chunked')
                     chunked = True
                 else:
                     keep_alive = False
             elif size is not None and str(size) != str(cl):
                 keep_alive = False  # the app's length is wrong: don't trust
-        if http_version != '1.0' and not keep_alive:
-            h['Connection'] = 'close'
-        elif http_version == '1.0' and keep_alive:
-            h['Connection'] = 'keep-alive'
-        head = self._head(http_version)
+        if 'Connection' not in h:
+            if http_version != '1.0' and not keep_alive:
+                framing.append('Connection: close')
+            elif http_version == '1.0' and keep_alive:
+                framing.append('Connection: keep-alive')
+        head = self._head(http_version, framing)
         self.started = True
         if bodyless or not body:
             await stream.awrite(head)
