@@ -202,18 +202,19 @@ class Reader:
     Lines are checked against their limit as bytes arrive, so an endless
     line costs at most ``limit`` bytes of RAM before it is refused.  Bytes
     read past the current request stay buffered for the next one
-    (pipelining).  ``conn`` (optional) is the server's connection, whose
+    (pipelining).  The server's connection is a ``Reader`` whose
     ``read_timeout`` bounds each body read.
     """
     # Bytes asked of the socket at a time: small on a board, where a bigger
     # block may not be free in a fragmented heap.
     chunk = 4096 if CPYTHON else 256
 
-    def __init__(self, stream, conn=None):
+    read_timeout = 0  # a server connection sets it (and has arm())
+
+    def __init__(self, stream):
         self.s = stream
         self.buf = b''
         self.pos = 0
-        self.conn = conn
 
     async def _recv(self, n):
         return await self.s.read(n)
@@ -284,7 +285,7 @@ class Body:
                 if not data:
                     return out
                 out += data
-        c = self.rd and self.rd.conn
+        c = self.rd if self.rd and self.rd.read_timeout else None
         if c:
             c.arm(c.read_timeout)  # the server's watchdog enforces it
         try:

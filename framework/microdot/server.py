@@ -22,12 +22,13 @@ _ERROR = b'HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n' \
 class Conn(Reader):
     """One client connection over asyncio streams: buffered reads, writes,
     and the deadline the server enforces on whatever it is waiting for."""
+    deadline = None     # ticks_ms; past it the task is cancelled
+    write_timeout = 0   # ms allowed for each write
+
     def __init__(self, reader, writer, read_timeout):
-        super().__init__(reader, self)
+        super().__init__(reader)
         self.w = writer
-        self.deadline = None     # ticks_ms; past it the task is cancelled
         self.read_timeout = read_timeout  # ms allowed for each body read
-        self.write_timeout = 0   # ms allowed for each write
         self.task = asyncio.current_task()
         self.idle = ticks_ms() or 1  # waiting for a request since; 0: busy
 
