@@ -40,14 +40,14 @@ $(MPY_DIR)/%.mpy: framework/%.py
 mpy: $(MPYS)
 
 # both runtimes run even when the first fails; pytest's 5 (no tests) is ok
-test:
+test: $(SETUP_STAMP)
 	@status=0; $(MAKE) --no-print-directory test-cpython || status=1; \
 	$(MAKE) --no-print-directory test-mpy || status=1; exit $$status
 
-test-cpython:
+test-cpython: $(SETUP_STAMP)
 	@$(PYTHON) -m pytest -q tests; s=$$?; [ $$s -eq 5 ] && s=0; exit $$s
 
-test-mpy: mpy
+test-mpy: $(SETUP_STAMP) mpy
 	MICROPYPATH=$(MPY_DIR):.frozen $(MICROPYTHON) -X heapsize=$(TEST_HEAP) tests/mpy_runner.py
 
 demo: $(SETUP_STAMP) mpy
