@@ -300,13 +300,7 @@ class Body:
                 await next_chunk(self)
             if self.done or not n:
                 return b''
-            rd = self.rd
-            n = min(n, self.left)
-            if rd.buffered():
-                data = rd.buf[rd.pos:rd.pos + n]
-                rd.pos += len(data)
-            else:
-                data = await rd._recv(min(n, rd.chunk))
+            data = await self.rd.read(min(n, self.left))
             if not data:
                 raise EOFError('connection closed')
             self.left -= len(data)
