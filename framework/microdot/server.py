@@ -199,11 +199,11 @@ class Server:
     async def _accept_loop(self, s, ssl):
         # MicroPython: our own accept loop, so that running out of memory
         # while admitting a client costs that client, not the server.
-        from asyncio import core
+        q = _io_queue()
         while True:
             c = None
             try:
-                yield core._io_queue.queue_read(s)
+                yield q.queue_read(s)
                 c, addr = s.accept()
                 ok = not self.closing
                 evict = len(self.conns) >= self.app.max_connections
@@ -228,7 +228,7 @@ class Server:
                     c.close()
                 if isinstance(exc, MemoryError):
                     # the poller may hold a half-made registration of ours
-                    core._io_queue.remove(core.cur_task)
+                    q.remove(asyncio.current_task())
                     gc.collect()
                     await asyncio.sleep_ms(20)  # let connections finish
                 elif not isinstance(exc, OSError):
