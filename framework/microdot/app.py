@@ -227,7 +227,7 @@ class Microdot:
             for handler in self.get_request_handlers(
                     req, 'after_error_request'):
                 res = await invoke_handler(handler, req, res) or res
-        if req is not None:
+        if req is not None and res is not Response.already_handled:
             res.is_head = req.method == 'HEAD'
             vary = getattr(req.g, '_vary', None)
             if vary:
@@ -257,6 +257,8 @@ class Microdot:
         if res is None:
             res = await invoke_handler(f, req, **req.url_args)
         res = _to_response(res)
+        if res is Response.already_handled:
+            return res  # the handler answered on the socket (WebSocket)
         for handler in self.get_request_handlers(req, 'after_request'):
             res = await invoke_handler(handler, req, res) or res
         for handler in req.after_request_handlers:

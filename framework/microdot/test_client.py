@@ -80,7 +80,8 @@ def _parse_events(body):
             name, _, value = line.partition(b':')
             value = value.strip()
             if name == b'data':
-                ev['data'] = value
+                ev['data'] = value if ev['data'] is None \
+                    else ev['data'] + b'\n' + value
             elif name == b'event':
                 ev['event'] = value.decode()
             elif name == b'id':
@@ -199,3 +200,68 @@ class TestClient:
 
     async def query(self, path, headers=None, body=None):
         return await self.request('QUERY', path, headers=headers, body=body)
+
+    async def websocket(self, path, client, headers=None):
+        """Open a WebSocket on ``path`` and talk to it through ``client``,
+        a generator function (sync or async) whose every yield sends one
+        message and receives the server's next one; when it returns, the
+        client closes the connection."""
+        ws_headers = {
+            'Upgrade': 'websocket',
+            'Connection': 'Upgrade',
+            'Sec-WebSocket-Version': '13',
+            'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
+        }
+        ws_headers.update(headers or {})
+        sock = _WebSocketPeer(client())
+        return await self.request('GET', path, headers=ws_headers,
+                                  sock=(sock, sock))
+
+
+class _WebSocketPeer:
+    """The client end of a test WebSocket: it reads the request, then
+    masked frames made from the client generator's messages."""
+    def __init__(self, gen):
+        self.gen = gen
+        self.buffer = b''
+        self.upgraded = False
+        self.started = False
+        self.done = False
+
+    async def _next(self, data=None):
+        from microdot.websocket import WebSocket
+        if not self.started:
+            self.started, data = True, None
+        try:
+            gen = self.gen
+            msg = await gen.asend(data) if hasattr(gen, 'asend') \
+                else gen.send(data)
+        except (StopIteration, StopAsyncIteration):
+            self.done = True
+            return WebSocket._encode_websocket_frame(
+                WebSocket.CLOSE, b'\x03\xe8', b'mask')
+        return WebSocket._encode_websocket_frame(
+            WebSocket.TEXT if isinstance(msg, str) else WebSocket.BINARY,
+            msg, b'mask')
+
+    async def read(self, n=-1):
+        if not self.buffer and self.upgraded and not self.done:
+            self.buffer = await self._next()
+        data = self.buffer[:n]
+        self.buffer = self.buffer[n:]
+        return data
+
+    async def awrite(self, data):
+        if not self.upgraded:
+            self.upgraded = data.startswith(b'HTTP/1.1 101 ')
+            return
+        opcode, n = data[0] & 0x0f, data[1] & 0x7f
+        if opcode not in (1, 2) or self.done:
+            return
+        start = 2 if n < 126 else 4 if n == 126 else 10
+        msg = data[start:]
+        self.buffer += await self._next(msg.decode() if opcode == 1
+                                        else bytes(msg))
+
+    async def aclose(self):
+        pass
