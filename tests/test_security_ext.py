@@ -12,6 +12,8 @@ from support import run, MICROPYTHON, skip
 
 import binascii
 
+KEY = 'a-secret-key-of-thirty-two-bytes'
+
 
 def hexd(b):
     return binascii.hexlify(b).decode()
@@ -49,10 +51,10 @@ def test_jwt_interoperates_with_pyjwt():
         import jwt
     except ImportError:
         skip('PyJWT not installed')
-    tok = jwt_encode({'user': 'x', 'n': 1}, 'a-secret-key-of-thirty-two-bytes')
-    assert jwt.decode(tok, 'a-secret-key-of-thirty-two-bytes', algorithms=['HS256']) == \
+    tok = jwt_encode({'user': 'x', 'n': 1}, KEY)
+    assert jwt.decode(tok, KEY, algorithms=['HS256']) == \
         {'user': 'x', 'n': 1}
-    assert jwt_decode(jwt.encode({'a': [1, 2]}, 'a-secret-key-of-thirty-two-bytes'), 'a-secret-key-of-thirty-two-bytes') == \
+    assert jwt_decode(jwt.encode({'a': [1, 2]}, KEY), KEY) == \
         {'a': [1, 2]}
 
 

@@ -98,7 +98,7 @@ class WebSocket:
             if fin:
                 if kind == self.TEXT:
                     try:
-                        return bytes(msg).decode()
+                        return msg.decode()
                     except UnicodeError:
                         await self._fail(1007, 'Invalid UTF-8')
                 return bytes(msg)
@@ -180,13 +180,15 @@ class WebSocket:
         return fin, opcode, payload
 
     async def _read(self, n):
-        buf = bytearray()
-        while len(buf) < n:
-            data = await self.rd.read(n - len(buf))
+        buf = bytearray(n)  # the final size at once: no regrowth copies
+        i = 0
+        while i < n:
+            data = await self.rd.read(n - i)
             if not data:
                 self.closed = True
                 raise WebSocketError('Connection lost')
-            buf += data
+            buf[i:i + len(data)] = data
+            i += len(data)
         return buf
 
 

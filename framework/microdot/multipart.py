@@ -1,0 +1,263 @@
+"""``multipart/form-data`` (HTML forms with file uploads), streamed.
+
+The body is read through a buffer of ``FormDataIter.buffer_size`` bytes
+plus the boundary: an upload of any size goes to a file without ever being
+in RAM whole.  Remember to raise ``Request.max_content_length`` for big
+uploads.
+"""
+from microdot.app import abort
+from microdot.helpers import wraps, invoke_handler, iscoroutine
+from microdot.request import Request
+
+
+class FormDataIter:
+    """``async for name, value in FormDataIter(request)``: ``value`` is a
+    str for a field, a ``FileUpload`` for a file (read it before the next
+    iteration, or it is skipped)."""
+    buffer_size = 512
+    #: Most header lines a part may have, and longest header line
+    max_part_headers = 8
+    max_line = 1024
+
+    def __init__(self, request):
+        self.stream = request.stream
+        self.delim = None
+        mime, _, params = (request.content_type or '').partition(';')
+        if mime.strip().lower() != 'multipart/form-data':
+            return
+        boundary = _param(params, 'boundary')
+        if not boundary or len(boundary) > 70:
+            abort(400, 'Bad multipart boundary')
+        self.delim = b'\r\n--' + boundary.encode()
+        # a CRLF in front makes the first delimiter look like the others
+        self.buf = b'\r\n'
+        self.in_part = True  # the preamble counts as a part to skip
+
+    def __aiter__(self):
+        return self
+
+    async def __anext__(self):
+        if self.delim is None:
+            raise StopAsyncIteration
+        while await self._read(self.buffer_size):
+            pass  # skip what is left of the previous part
+        await self._fill(2)
+        if self.buf[:2] == b'--':  # the closing delimiter
+            self.delim = None
+            raise StopAsyncIteration
+        if (await self._line()).strip():
+            abort(400, 'Bad multipart delimiter')
+        name = filename = ctype = None
+        for _ in range(self.max_part_headers + 1):
+            line = await self._line()
+            if not line:
+                break
+            key, _, value = line.decode().partition(':')
+            key = key.strip().lower()
+            if key == 'content-disposition':
+                kind, _, params = value.partition(';')
+                if kind.strip().lower() != 'form-data':
+                    abort(400, 'Bad multipart part')
+                name = _param(params, 'name')
+                filename = _param(params, 'filename')
+            elif key == 'content-type':
+                ctype = value.strip()
+        else:
+            abort(400, 'Too many multipart headers')
+        if name is None:
+            abort(400, 'Multipart part without a name')
+        self.in_part = True
+        if filename is None:
+            value = b''
+            while True:
+                data = await self._read(self.buffer_size)
+                if not data:
+                    break
+                value += data
+                if len(value) > Request.max_body_length:
+                    abort(413, 'Form field too large')
+            try:
+                return name, value.decode()
+            except UnicodeError:
+                abort(400, 'Bad UTF-8 in form field')
+        return name, FileUpload(filename, ctype, self._read)
+
+    async def _fill(self, n):
+        while len(self.buf) < n:
+            data = await self.stream.read(self.buffer_size)
+            if not data:
+                abort(400, 'Truncated multipart body')
+            self.buf += data
+
+    async def _line(self):
+        while True:
+            i = self.buf.find(b'\r\n')
+            if i >= 0:
+                line, self.buf = self.buf[:i], self.buf[i + 2:]
+                return line
+            if len(self.buf) > self.max_line:
+                abort(400, 'Multipart header too long')
+            await self._fill(len(self.buf) + 1)
+
+    async def _read(self, n=-1):
+        # up to n bytes of the current part; b'' at its end
+        if n < 0:
+            out = b''
+            while True:
+                data = await self._read(self.buffer_size)
+                if not data:
+                    return out
+                out += data
+        delim = self.delim
+        while self.in_part and n:
+            buf = self.buf
+            i = buf.find(delim)
+            if i == 0:
+                self.buf = buf[len(delim):]
+                self.in_part = False
+                break
+            # bytes that cannot be the start of a delimiter are part data
+            safe = i if i > 0 else len(buf) - len(delim) + 1
+            if safe > 0:
+                take = min(safe, n)
+                self.buf = buf[take:]
+                return buf[:take]
+            await self._fill(len(buf) + 1)
+        return b''
+
+
+def _param(params, key):
+    # key="value" (or key=value) from a header's parameters
+    rest = params
+    while rest:
+        item, rest = _split(rest)
+        k, eq, v = item.partition('=')
+        k = k.strip().lower()
+        if eq and k == key:
+            v = v.strip()
+            if v[:1] == '"':
+                v = v[1:-1].replace('\\"', '"').replace('\\\\', '\\')
+            return v
+        if eq and k == key + '*':  # RFC 5987: charset''percent-encoded
+            from microdot.forms import urldecode
+            return urldecode(v.strip().split("'", 2)[-1].replace('+', '%2B'))
+    return None
+
+
+def _split(s):
+    # the first ';'-separated item, respecting quotes
+    quoted = False
+    i = 0
+    for i, c in enumerate(s):
+        if c == '"' and (i == 0 or s[i - 1] != '\\'):
+            quoted = not quoted
+        elif c == ';' and not quoted:
+            return s[:i], s[i + 1:]
+    return s, ''
+
+
+class FileUpload:
+    """An uploaded file: ``filename`` (the name without any folder part the
+    client sent; ``raw_filename`` has it), ``content_type``, and the data
+    through ``read()``, ``save()`` or ``copy_to()``."""
+    #: ``copy()`` keeps files up to this size in RAM, bigger ones in a
+    #: temporary file
+    max_memory_size = 1024
+
+    def __init__(self, filename, content_type, read):
+        self.raw_filename = filename
+        self.filename = filename.replace('\\', '/').rpartition('/')[2] \
+            .replace('\x00', '')
+        if self.filename in ('.', '..'):
+            self.filename = ''
+        self.content_type = content_type
+        self._read = read
+        self._close = None
+
+    async def read(self, n=-1):
+        """Up to ``n`` bytes (all with -1); b'' at the end."""
+        return await self._read(n)
+
+    async def copy_to(self, f):
+        """Write the rest of the file to the open file ``f`` (anything with
+        ``write()``, sync or async) and return the number of bytes."""
+        size = 0
+        while True:
+            data = await self.read(FormDataIter.buffer_size)
+            if not data:
+                return size
+            r = f.write(data)
+            if iscoroutine(r):
+                await r
+            size += len(data)
+
+    async def save(self, path_or_file):
+        """Store the file at a path (never use ``filename`` unchecked in
+        it) or in an open file; returns the number of bytes."""
+        if not isinstance(path_or_file, str):
+            return await self.copy_to(path_or_file)
+        with open(path_or_file, 'wb') as f:
+            return await self.copy_to(f)
+
+    async def copy(self, max_memory_size=None):
+        """Read the file now (into RAM if small, else into a temporary
+        file), so it stays readable after the request body moves on."""
+        limit = max_memory_size or self.max_memory_size
+        data = b''
+        while len(data) < limit:
+            more = await self.read(limit - len(data))
+            if not more:
+                break
+            data += more
+        if len(data) < limit:
+            from microdot.test_client import AsyncBytesIO
+            self._read = AsyncBytesIO(data).read
+            return self
+        import os
+        name = '_upload_%s.tmp' % ''.join(
+            '%02x' % b for b in os.urandom(6))
+        f = open(name, 'w+b')
+        f.write(data)
+        await self.copy_to(f)
+        f.seek(0)
+
+        async def read(n=-1):
+            return f.read(n)
+
+        async def close():
+            f.close()
+            os.remove(name)
+        self._read, self._close = read, close
+        return self
+
+    async def close(self):
+        """Release a temporary file made by ``copy()``."""
+        if self._close:
+            close, self._close = self._close, None
+            await close()
+
+
+def with_form_data(f):
+    """Decorator: before the handler runs, a ``multipart/form-data`` body
+    is parsed into ``request.form`` (fields) and ``request.files``
+    (``FileUpload``s, copied so they can be read in any order)."""
+    @wraps(f)
+    async def wrapper(request, *args, **kwargs):
+        from microdot.forms import MultiDict
+        form = MultiDict()
+        files = MultiDict()
+        async for name, value in FormDataIter(request):
+            if isinstance(value, FileUpload):
+                files[name] = await value.copy()
+            else:
+                form[name] = value
+        if form or files:
+            request._form = form
+            request._files = files
+        try:
+            return await invoke_handler(f, request, *args, **kwargs)
+        finally:
+            for name in files:
+                for file in files.getlist(name):
+                    await file.close()
+    return wrapper
