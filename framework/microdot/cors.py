@@ -1,13 +1,6 @@
 """Cross-Origin Resource Sharing: ``CORS(app, allowed_origins=[...])``
 adds the ``Access-Control-*`` headers and answers preflight requests."""
-
-
-def _vary(request, name):
-    g = request.g
-    vary = getattr(g, '_vary', None)
-    if vary is None:
-        vary = g._vary = set()
-    vary.add(name)
+from microdot.helpers import vary
 
 
 class CORS:
@@ -52,7 +45,7 @@ class CORS:
         elif origin and origin in (allowed or ()):
             out['Access-Control-Allow-Origin'] = origin
         if origin and out:
-            _vary(request, 'Origin')
+            vary(request, 'Origin')
             if self.allow_credentials:
                 out['Access-Control-Allow-Credentials'] = 'true'
         if self.expose_headers:

@@ -9,6 +9,7 @@ send the CSRF token (double-submit: the ``csrf_token`` cookie equals the
 ``X-CSRF-Token`` header or the ``csrf_token`` form field).
 """
 from microdot.app import abort
+from microdot.helpers import vary
 from microdot.signing import compare
 
 
@@ -61,8 +62,7 @@ class CSRF:
                 ok = sfs in ('same-origin', 'none') or (
                     sfs == 'same-site' and self.allow_subdomains)
                 if ok:
-                    from microdot.cors import _vary
-                    _vary(request, 'Sec-Fetch-Site')
+                    vary(request, 'Sec-Fetch-Site')
             else:
                 ok = False
             if not ok and origin:

@@ -37,6 +37,16 @@ def is_disconnect(exc):
                             ('Connection lost',))
 
 
+def vary(request, name):
+    """Note that the response depends on request header ``name`` (the app
+    adds it to the response's ``Vary``)."""
+    g = request.g
+    v = getattr(g, '_vary', None)
+    if v is None:
+        v = g._vary = set()
+    v.add(name)
+
+
 def mro(cls):
     """Classes to try, most specific first, when matching exception
     handlers."""

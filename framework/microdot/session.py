@@ -5,7 +5,7 @@ The session is a dict stored in the client's ``session`` cookie as an
 HS256 JSON Web Token: the client can read it but not change it.  Don't put
 secrets in it.
 """
-from microdot.helpers import invoke_handler, wraps
+from microdot.helpers import invoke_handler, wraps, vary
 from microdot.signing import jwt_encode, jwt_decode
 
 
@@ -69,10 +69,7 @@ class Session:
         g = request.g
         s = getattr(g, '_session', None)
         if s is None:
-            vary = getattr(g, '_vary', None)
-            if vary is None:
-                vary = g._vary = set()
-            vary.add('Cookie')
+            vary(request, 'Cookie')
             cookie = request.cookies.get(self.cookie_name)
             s = g._session = SessionDict(
                 request, self.decode(cookie) if cookie else {})
