@@ -1,0 +1,200 @@
+"""Run an application under an ASGI server (uvicorn, hypercorn...):
+CPython only.  ``from microdot.asgi import Microdot`` instead of
+``from microdot import Microdot``; the rest of the app is unchanged,
+WebSocket and server-sent events included."""
+import asyncio
+from microdot.app import Microdot as BaseMicrodot
+from microdot.helpers import print_exception
+from microdot.http import NoCaseDict, ProtocolError, add_header
+from microdot.request import Request
+from microdot.response import Response
+from microdot.websocket import WebSocket as BaseWebSocket, WebSocketError, \
+    with_websocket  # noqa: F401
+
+
+class _Body:
+    # the request body from ASGI ``http.request`` messages, as a stream
+    def __init__(self, receive):
+        self.receive = receive
+        self.buf = b''
+        self.more = True
+
+    async def read(self, n=-1):
+        while self.more and (n < 0 or len(self.buf) < n):
+            msg = await self.receive()
+            if msg['type'] == 'http.disconnect':
+                self.more = False
+                break
+            self.buf += msg.get('body', b'')
+            self.more = msg.get('more_body', False)
+        if n < 0:
+            n = len(self.buf)
+        data, self.buf = self.buf[:n], self.buf[n:]
+        return data
+
+    async def readexactly(self, n):
+        return await self.read(n)
+
+    async def readline(self):
+        while self.more and b'\n' not in self.buf:
+            self.buf += await self.read(0) or b''
+            if not self.more:
+                break
+        i = self.buf.find(b'\n') + 1 or len(self.buf)
+        data, self.buf = self.buf[:i], self.buf[i:]
+        return data
+
+
+class WebSocket(BaseWebSocket):
+    """A WebSocket carried by ASGI ``websocket.*`` messages."""
+    def __init__(self, request):
+        super().__init__(request)
+        self.receive_msg, self.send_msg = request.asgi
+
+    async def handshake(self):
+        msg = await self.receive_msg()  # websocket.connect comes first
+        if msg['type'] != 'websocket.connect':
+            raise WebSocketError('WebSocket closed by the client')
+        await self.send_msg({'type': 'websocket.accept'})
+
+    async def receive(self):
+        msg = await self.receive_msg()
+        if msg['type'] == 'websocket.disconnect':
+            self.closed = True
+            self.close_code = msg.get('code')
+            raise WebSocketError('WebSocket closed by the client')
+        return msg['text'] if msg.get('text') is not None else msg['bytes']
+
+    async def send(self, data, opcode=None):
+        if isinstance(data, (dict, list)):
+            import json
+            data = json.dumps(data)
+        await self.send_msg({'type': 'websocket.send', 'text': data}
+                            if isinstance(data, str) else
+                            {'type': 'websocket.send', 'bytes': bytes(data)})
+
+    async def close(self, code=1000, reason=''):
+        if not self.closed:
+            self.closed = True
+            await self.send_msg({'type': 'websocket.close', 'code': code,
+                                 'reason': reason})
+
+
+class Microdot(BaseMicrodot):
+    """An application that is also an ASGI callable."""
+    def __init__(self, lifespan_startup=None, lifespan_shutdown=None):
+        super().__init__()
+        self.lifespan_startup = lifespan_startup
+        self.lifespan_shutdown = lifespan_shutdown
+
+    async def __call__(self, scope, receive, send):
+        kind = scope['type']
+        if kind == 'lifespan':
+            return await self._lifespan(receive, send)
+        if kind not in ('http', 'websocket'):
+            return
+        try:
+            req = await self._request(scope, receive, send)
+        except ProtocolError as exc:
+            req = None
+            res = Response(exc.reason, exc.status)
+        else:
+            res = await self.dispatch_request(req)
+        if kind == 'websocket':
+            if res is not Response.already_handled:
+                # refused before the upgrade (400, 401...)
+                await send({'type': 'websocket.close', 'code': 1008})
+            return
+        await self._send_response(res, receive, send)
+
+    async def _lifespan(self, receive, send):
+        while True:
+            msg = await receive()
+            step = msg['type'].rpartition('.')[2]  # startup, shutdown
+            hook = getattr(self, 'lifespan_' + step, None)
+            try:
+                if hook:
+                    await hook()
+            except Exception as exc:
+                await send({'type': 'lifespan.%s.failed' % step,
+                            'message': str(exc)})
+                return
+            await send({'type': 'lifespan.%s.complete' % step})
+            if step == 'shutdown':
+                return
+
+    async def _request(self, scope, receive, send):
+        headers = NoCaseDict()
+        for name, value in scope.get('headers', ()):
+            add_header(headers, name + b': ' + value)
+        path = scope.get('raw_path') or scope['path'].encode()
+        url = path.decode('latin-1')
+        if scope.get('query_string'):
+            url += '?' + scope['query_string'].decode('latin-1')
+        client = scope.get('client') or ('0.0.0.0', 0)
+        body, stream = b'', None
+        if scope['type'] == 'http':
+            stream = _Body(receive)
+            cl = headers.get('Content-Length')
+            limit = Request.max_body_length
+            if cl is None or int(cl) <= limit:
+                body = await stream.read(limit + 1)
+                if len(body) > limit:
+                    stream.buf, body = body + stream.buf, b''
+                else:
+                    stream = None
+        req = Request(self, tuple(client), scope.get('method', 'GET'), url,
+                      scope.get('http_version', '1.1'), headers, body=body,
+                      stream=stream, sock=(None, None),
+                      scheme=scope.get('scheme'))
+        if scope['type'] == 'websocket':
+            req.asgi = (receive, send)
+            req.websocket_class = WebSocket
+        return req
+
+    async def _send_response(self, res, receive, send):
+        res.complete()
+        head = []
+        for name, value in res.headers.items():
+            for v in value if isinstance(value, list) else (value,):
+                head.append((name.encode(), str(v).encode()))
+        await send({'type': 'http.response.start',
+                    'status': res.status_code, 'headers': head})
+        if res.is_head or res.status_code in (204, 304):
+            await send({'type': 'http.response.body', 'body': b''})
+            await res.aclose()
+            return
+        writer = asyncio.current_task()
+        gone = []
+
+        async def watch():
+            # the client may leave during an endless stream (events)
+            while (await receive())['type'] != 'http.disconnect':
+                pass
+            gone.append(True)
+            writer.cancel()
+        monitor = asyncio.ensure_future(watch())
+        try:
+            async for data in res.body_iter():
+                if isinstance(data, str):
+                    data = data.encode()
+                await send({'type': 'http.response.body', 'body': data,
+                            'more_body': True})
+            await send({'type': 'http.response.body', 'body': b''})
+        except asyncio.CancelledError:
+            if not gone:
+                raise
+        except Exception as exc:
+            print_exception(exc)
+        finally:
+            monitor.cancel()
+            await res.aclose()
+
+    def shutdown(self):
+        raise NotImplementedError('stop the ASGI server instead')
+
+    def run(self, host='0.0.0.0', port=5000, debug=False, **options):
+        """Serve with uvicorn (``pip install uvicorn``)."""
+        import uvicorn
+        options.setdefault('access_log', debug)
+        uvicorn.run(self, host=host, port=port, **options)

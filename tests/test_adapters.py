@@ -1,0 +1,85 @@
+"""The ASGI and WSGI adapters under real servers: uvicorn and gunicorn.
+
+CPython only; skipped when the server or client package is missing."""
+from support import MICROPYTHON
+
+if not MICROPYTHON:
+    import asyncio
+    import os
+    import shutil
+    import socket
+    import subprocess
+    import sys
+    import pytest
+    from support import wait_listening
+
+    HERE = os.path.dirname(os.path.abspath(__file__))
+
+    def _port():
+        s = socket.socket()
+        s.bind(('127.0.0.1', 0))
+        port = s.getsockname()[1]
+        s.close()
+        return port
+
+    @pytest.fixture(scope='module', params=['uvicorn', 'gunicorn'])
+    def server(request):
+        pytest.importorskip(request.param)
+        pytest.importorskip('requests')
+        port = _port()
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+            [os.path.join(HERE, '..', 'framework'),
+             os.path.join(HERE, 'apps')]))
+        if request.param == 'uvicorn':
+            cmd = [sys.executable, '-m', 'uvicorn', 'adapter_app:asgi',
+                   '--port', str(port), '--log-level', 'warning']
+        else:
+            if not shutil.which('gunicorn'):
+                pytest.skip('gunicorn not installed')
+            env['ADAPTER'] = 'wsgi'
+            cmd = ['gunicorn', '-b', '127.0.0.1:%d' % port, '-w', '2',
+                   '--log-level', 'warning', 'adapter_app:wsgi']
+        proc = subprocess.Popen(cmd, env=env)
+        try:
+            wait_listening(port, 20)
+            yield request.param, 'http://127.0.0.1:%d' % port
+        finally:
+            proc.terminate()
+            proc.wait(10)
+
+    def test_requests(server):
+        import requests
+        name, url = server
+        r = requests.get(url + '/caf%C3%A9?q=a%20b')
+        assert r.status_code == 404 and r.text == 'nothing here'
+        r = requests.get(url + '/?q=a%20b')
+        assert r.json()['args'] == 'a b' and r.json()['path'] == '/'
+        data = os.urandom(5000)
+        assert requests.post(url + '/echo', data=data).content == data
+        big = os.urandom(200000)
+        assert requests.post(url + '/count', data=big).text == '200000'
+        assert requests.get(url + '/stream').text == 'part0;part1;part2;'
+        assert requests.head(url + '/').text == ''
+        s = requests.Session()
+        r = s.get(url + '/login')
+        assert 'HttpOnly' in r.headers['Set-Cookie']
+        assert s.get(url + '/me').text == 'ann'
+        r = requests.get(url + '/events', stream=True)
+        assert r.headers['Content-Type'] == 'text/event-stream'
+        assert r.text == ''.join('data: {"i": %d}\n\n' % i for i in range(3))
+
+    def test_websocket_over_asgi(server):
+        name, url = server
+        if name != 'uvicorn':
+            pytest.skip('WSGI has no WebSocket')
+        pytest.importorskip('websockets')
+        from websockets.asyncio.client import connect
+
+        async def talk():
+            async with connect(url.replace('http', 'ws') + '/ws') as ws:
+                await ws.send('hi')
+                a = await ws.recv()
+                await ws.send(b'\x00\x01')
+                b = await ws.recv()
+            return a, b
+        assert asyncio.run(talk()) == ('hi', b'\x00\x01')
