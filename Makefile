@@ -48,7 +48,7 @@ test-cpython: $(SETUP_STAMP)
 	@$(PYTHON) -m pytest -q tests; s=$$?; [ $$s -eq 5 ] && s=0; exit $$s
 
 test-mpy: $(SETUP_STAMP) mpy
-	MICROPYPATH=$(MPY_DIR):.frozen $(MICROPYTHON) -X heapsize=$(TEST_HEAP) tests/mpy_runner.py
+	@MICROPYPATH=$(MPY_DIR):.frozen MICROPYTHON=$(MICROPYTHON) $(PYTHON) tests/run_mpy.py $(TEST_HEAP)
 
 demo: $(SETUP_STAMP) mpy
 	@echo "Serving examples/hello on http://127.0.0.1:$(PORT)/ (MicroPython, heap $(DEMO_HEAP)); Ctrl-C stops"
