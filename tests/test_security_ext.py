@@ -227,7 +227,7 @@ def test_login_flow_and_remember_me():
     c = TestClient(login_app())
     r = run(c.get('/me?x=1'))
     assert r.status_code == 302
-    assert r.headers['Location'] == '/login?next=%2Fme%3Fx%3D1'
+    assert r.headers['Location'] == '/login?next=/me%3Fx%3D1'
     r = run(c.post('/login?id=1&next=/me'))
     assert r.status_code == 302 and r.headers['Location'] == '/me'
     assert run(c.get('/me')).text == 'user 1'

@@ -3,6 +3,8 @@ CPython only.  ``from microdot.asgi import Microdot`` instead of
 ``from microdot import Microdot``; the rest of the app is unchanged,
 WebSocket and server-sent events included."""
 import asyncio
+import os
+import signal
 from microdot.app import Microdot as BaseMicrodot
 from microdot.helpers import print_exception
 from microdot.http import NoCaseDict, ProtocolError, add_header
@@ -22,7 +24,7 @@ class _Body:
     async def read(self, n=-1):
         while self.more and (n < 0 or len(self.buf) < n):
             msg = await self.receive()
-            if msg['type'] == 'http.disconnect':
+            if not msg or msg['type'] == 'http.disconnect':
                 self.more = False
                 break
             self.buf += msg.get('body', b'')
@@ -90,7 +92,7 @@ class Microdot(BaseMicrodot):
     async def __call__(self, scope, receive, send):
         kind = scope['type']
         if kind == 'lifespan':
-            return await self._lifespan(receive, send)
+            return await self._lifespan(scope, receive, send)
         if kind not in ('http', 'websocket'):
             return
         try:
@@ -107,19 +109,19 @@ class Microdot(BaseMicrodot):
             return
         await self._send_response(res, receive, send)
 
-    async def _lifespan(self, receive, send):
+    async def _lifespan(self, scope, receive, send):
         while True:
             msg = await receive()
             step = msg['type'].rpartition('.')[2]  # startup, shutdown
             hook = getattr(self, 'lifespan_' + step, None)
             try:
                 if hook:
-                    await hook()
+                    await hook(scope)
             except Exception as exc:
                 await send({'type': 'lifespan.%s.failed' % step,
-                            'message': str(exc)})
-                return
-            await send({'type': 'lifespan.%s.complete' % step})
+                            'message': repr(exc)})
+            else:
+                await send({'type': 'lifespan.%s.complete' % step})
             if step == 'shutdown':
                 return
 
@@ -143,8 +145,10 @@ class Microdot(BaseMicrodot):
                     stream.buf, body = body + stream.buf, b''
                 else:
                     stream = None
+        # 'HTTP/1.1', as Microdot's ASGI requests have it
         req = Request(self, tuple(client), scope.get('method', 'GET'), url,
-                      scope.get('http_version', '1.1'), headers, body=body,
+                      'HTTP/' + scope.get('http_version', '1.1'), headers,
+                      body=body,
                       stream=stream, sock=(None, None),
                       scheme=scope.get('scheme'))
         if scope['type'] == 'websocket':
@@ -157,7 +161,7 @@ class Microdot(BaseMicrodot):
         head = []
         for name, value in res.headers.items():
             for v in value if isinstance(value, list) else (value,):
-                head.append((name.encode(), str(v).encode()))
+                head.append((name.lower().encode(), str(v).encode()))
         await send({'type': 'http.response.start',
                     'status': res.status_code, 'headers': head})
         if res.is_head or res.status_code in (204, 304):
@@ -169,8 +173,12 @@ class Microdot(BaseMicrodot):
 
         async def watch():
             # the client may leave during an endless stream (events)
-            while (await receive())['type'] != 'http.disconnect':
-                pass
+            while True:
+                msg = await receive()
+                if not msg:
+                    return  # a server that does not tell
+                if msg['type'] == 'http.disconnect':
+                    break
             gone.append(True)
             writer.cancel()
         monitor = asyncio.ensure_future(watch())
@@ -191,7 +199,8 @@ class Microdot(BaseMicrodot):
             await res.aclose()
 
     def shutdown(self):
-        raise NotImplementedError('stop the ASGI server instead')
+        """Ask the ASGI server to stop (it gets SIGTERM)."""
+        os.kill(os.getpid(), signal.SIGTERM)
 
     def run(self, host='0.0.0.0', port=5000, debug=False, **options):
         """Serve with uvicorn (``pip install uvicorn``)."""

@@ -35,6 +35,20 @@ def urldecode(s):
         raise ProtocolError(400, 'Bad UTF-8 in URL')
 
 
+def urlencode(s):
+    """Escape what would end or split a query-string value (``%``, ``+``,
+    space, ``?``, ``#``, ``&``, ``=``); other characters stay as they are,
+    as in Microdot."""
+    out = []
+    for c in s:
+        if c == ' ':
+            c = '+'
+        elif c in '%+?#&=':
+            c = '%%%02X' % ord(c)
+        out.append(c)
+    return ''.join(out)
+
+
 class MultiDict(dict):
     """A dict that keeps every value given for a key (query strings and
     forms); indexing returns the first, ``getlist()`` all of them."""

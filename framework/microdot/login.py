@@ -53,7 +53,7 @@ class Login:
                 return user_id
 
     def _redirect_to_login(self, request):
-        from microdot.microdot import urlencode
+        from microdot.forms import urlencode
         return Response.redirect(self.login_url + '?next=' +
                                  urlencode(request.url))
 

@@ -243,9 +243,9 @@ def with_form_data(f):
     (``FileUpload``s, copied so they can be read in any order)."""
     @wraps(f)
     async def wrapper(request, *args, **kwargs):
-        from microdot.forms import MultiDict
-        form = MultiDict()
-        files = MultiDict()
+        # plain dicts, as Microdot: a repeated name keeps its last value
+        form = {}
+        files = {}
         async for name, value in FormDataIter(request):
             if isinstance(value, FileUpload):
                 files[name] = await value.copy()
@@ -257,7 +257,6 @@ def with_form_data(f):
         try:
             return await invoke_handler(f, request, *args, **kwargs)
         finally:
-            for name in files:
-                for file in files.getlist(name):
-                    await file.close()
+            for file in files.values():
+                await file.close()
     return wrapper

@@ -175,9 +175,7 @@ class Response:
             data = b.read(size)
             if iscoroutine(data):
                 data = await data
-            if len(data) < size:
-                self._it = -1  # a short read means end of file
-            if data:
+            if data:  # a short read may be a stream's: only b'' ends it
                 return data
         elif hasattr(b, '__anext__'):
             try:

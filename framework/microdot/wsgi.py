@@ -2,6 +2,8 @@
 CPython only.  ``from microdot.wsgi import Microdot`` instead of
 ``from microdot import Microdot``.  WSGI has no WebSocket."""
 import asyncio
+import os
+import signal
 import threading
 from microdot.app import Microdot as BaseMicrodot
 from microdot.http import NoCaseDict, ProtocolError, add_header
@@ -90,13 +92,14 @@ class Microdot(BaseMicrodot):
             stream = None
         addr = (environ.get('REMOTE_ADDR', '0.0.0.0'),
                 int(environ.get('REMOTE_PORT') or 0))
-        version = environ.get('SERVER_PROTOCOL', 'HTTP/1.1')[5:]
+        version = environ.get('SERVER_PROTOCOL', 'HTTP/1.1')
         return Request(self, addr, environ['REQUEST_METHOD'], url, version,
                        headers, body=body, stream=stream,
                        scheme=environ.get('wsgi.url_scheme'))
 
     def shutdown(self):
-        raise NotImplementedError('stop the WSGI server instead')
+        """Ask the WSGI server to stop (it gets SIGTERM)."""
+        os.kill(os.getpid(), signal.SIGTERM)
 
     def run(self, host='0.0.0.0', port=5000, debug=False, **options):
         """Serve with the standard library's WSGI server (development
