@@ -88,6 +88,42 @@ app.run(host='127.0.0.1', port=int(sys.argv[1]))
 '''
 
 
+EXT_RAM = '''
+import gc, asyncio, microdot, sys
+gc.collect(); a = gc.mem_free()
+try:
+    __import__('microdot.' + sys.argv[1])
+    gc.collect(); print(a - gc.mem_free())
+except ImportError as exc:
+    print('n/a')
+'''
+
+EXTENSIONS = ['websocket', 'sse', 'pubsub', 'session', 'auth', 'login',
+              'cors', 'csrf', 'multipart', 'utemplate', 'static', 'openapi']
+
+
+def extension_rows(libs, sizes):
+    """(name, {framework: (.mpy bytes incl. our helper modules, import
+    RAM)}) for every extension."""
+    # modules an extension needs beyond the core, counted with it
+    extra = {'session': ['signing'], 'login': [], 'csrf': ['signing'],
+             'utemplate': ['template']}
+    rows = []
+    for ext in EXTENSIONS:
+        cells = {}
+        for name, lib in libs.items():
+            if ext not in sizes[name]:
+                cells[name] = None
+                continue
+            size = sizes[name][ext] + sum(
+                sizes[name].get(m, 0) for m in extra.get(ext, [])
+                if name == 'ours')
+            ram = mp_run(lib, EXT_RAM, args=[ext]).stdout.strip()
+            cells[name] = (size, ram)
+        rows.append((ext, cells))
+    return rows
+
+
 def free_port():
     s = socket.socket()
     s.bind(('127.0.0.1', 0))
@@ -188,8 +224,10 @@ def main():
                          text=True).stdout.strip())
     print()
     rows = []
+    libs, all_sizes = {}, {}
     for name, src in frameworks.items():
         lib, sizes = compile_package(src, name)
+        libs[name], all_sizes[name] = lib, sizes
         core = sum(sizes[m] for m in CORE[name] if m in sizes)
         imp = int(mp_run(lib, IMPORT_RAM).stdout.strip())
         ready, during = in_request_free(lib)
@@ -207,8 +245,20 @@ def main():
         print('  ' + name + ': ' + ', '.join(
             '%s %d' % kv for kv in sorted(sizes.items())))
     print()
+    print('Extensions (.mpy bytes / import RAM after the core, bytes):')
+    print()
+    print('| extension | ours | microdot-2.7.0 |')
+    print('|---|---|---|')
+    for ext, cells in extension_rows(libs, all_sizes):
+        print('| %s | %s | %s |' % (ext, *[
+            '%d B / %s B' % cells[n] if cells[n] else '(none)'
+            for n in frameworks]))
+    print()
     print('core: what hello world loads (ours: %s).' % ', '.join(
         CORE['ours']))
+    print('Extensions: our session and csrf count signing.py, utemplate '
+          'counts template.py; n/a: the module imports a package the unix '
+          'port lacks (Microdot: jwt for sessions, utemplate).')
     print('import RAM: heap used by `import microdot` after gc.collect().')
     print('server+request RAM: heap in use while a handler runs, minus '
           'that after app setup (server module, sockets, one request).')
