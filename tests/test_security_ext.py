@@ -352,3 +352,44 @@ def test_csrf_token_mode():
     # browsers' own headers still decide for them
     assert run(c.post('/', headers={
         'Sec-Fetch-Site': 'same-origin'})).status_code == 200
+
+
+def test_extensions_on_a_real_socket():
+    from microdot.static import static
+    from microdot.openapi import OpenAPI
+    from support import serve, get
+    app = session_app(secret_key=KEY)
+    CORS(app, allowed_origins=['https://a.example'])
+    CSRF(app)
+    static(app, '/s', (__file__.rpartition('/')[0] or '.') + '/files/site')
+    OpenAPI(app, title='T')
+    auth = TokenAuth()
+
+    @auth.authenticate
+    def check(req, token):
+        return 'u' if compare(token, 'tok') else None
+
+    @app.route('/private')
+    @auth
+    def private(req):
+        return 'secret'
+
+    async def client(port):
+        out = {}
+        status, h, body = await get(port, '/set/5')
+        cookie = h['set-cookie'].split(';')[0]
+        out['get'] = await get(port, '/get', b'Cookie: ' + cookie.encode() +
+                               b'\r\n')
+        out['css'] = await get(port, '/s/style.css', b'Origin: '
+                               b'https://a.example\r\n')
+        out['private'] = (await get(port, '/private'))[0], (await get(
+            port, '/private', b'Authorization: Bearer tok\r\n'))[2]
+        out['api'] = (await get(port, '/openapi.json'))[2]
+        return out
+    out = serve(app, client)
+    assert out['get'][2] == b'5'
+    status, h, body = out['css']
+    assert body == b'body{}' and h['access-control-allow-origin'] == \
+        'https://a.example' and 'etag' in h
+    assert out['private'] == (401, b'secret')
+    assert b'"/set/{v}"' in out['api']
