@@ -7,26 +7,18 @@ if not MICROPYTHON:
     import asyncio
     import os
     import shutil
-    import socket
     import subprocess
     import sys
     import pytest
-    from support import wait_listening
+    from support import wait_listening, free_port
 
     HERE = os.path.dirname(os.path.abspath(__file__))
-
-    def _port():
-        s = socket.socket()
-        s.bind(('127.0.0.1', 0))
-        port = s.getsockname()[1]
-        s.close()
-        return port
 
     @pytest.fixture(scope='module', params=['uvicorn', 'gunicorn'])
     def server(request):
         pytest.importorskip(request.param)
         pytest.importorskip('requests')
-        port = _port()
+        port = free_port()
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(
             [os.path.join(HERE, '..', 'framework'),
              os.path.join(HERE, 'apps')]))

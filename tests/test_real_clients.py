@@ -21,27 +21,19 @@ if not MICROPYTHON:
     import json
     import os
     import shutil
-    import socket
     import subprocess
     import sys
     import threading
     import pytest
-    from support import wait_listening
+    from support import wait_listening, free_port
 
     HERE = os.path.dirname(os.path.abspath(__file__))
     ROOT = os.path.join(HERE, '..')
     HEAP = os.environ.get('EXT_HEAP', '96k')
 
-    def _port():
-        s = socket.socket()
-        s.bind(('127.0.0.1', 0))
-        port = s.getsockname()[1]
-        s.close()
-        return port
-
     def start(runtime, tmp_path_factory, heap=HEAP, *args):
         folder = tmp_path_factory.mktemp('uploads')
-        port = _port()
+        port = free_port()
         app = os.path.join(HERE, 'apps', 'ext_app.py')
         if runtime == 'cpython':
             cmd = [sys.executable, app, str(port), str(folder)]
