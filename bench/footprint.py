@@ -258,7 +258,10 @@ def main():
         CORE['ours']))
     print('Extensions: our session and csrf count signing.py, utemplate '
           'counts template.py; n/a: the module imports a package the unix '
-          'port lacks (Microdot: jwt for sessions, utemplate).')
+          'port lacks (Microdot: jwt for sessions, utemplate).  Import RAM '
+          'of one extension alone includes any new block of MicroPython\'s '
+          'interned-name pool it triggers (up to about 4 KB, then shared '
+          'by the next imports), so figures move with import order.')
     print('import RAM: heap used by `import microdot` after gc.collect().')
     print('server+request RAM: heap in use while a handler runs, minus '
           'that after app setup (server module, sockets, one request).')
