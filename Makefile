@@ -63,5 +63,7 @@ bench: footprint
 	@$(PYTHON) -c "import matplotlib" 2>/dev/null && $(PYTHON) bench/plot.py \
 		|| echo "plots need matplotlib: pip install matplotlib"
 
+include firmware/firmware.mk
+
 clean:
 	rm -rf $(BUILD)

@@ -1,0 +1,2 @@
+// The upstream board's file, unchanged.
+#include "boards/PYBD_SF2/bdev.c"

@@ -1,0 +1,9 @@
+// Pyboard D SF2 with the microdot package frozen in.
+#include "boards/PYBD_SF2/mpconfigboard.h"
+
+#undef MICROPY_HW_BOARD_NAME
+#define MICROPY_HW_BOARD_NAME "PYBD-SF2W with Microdot"
+
+// SHA-1 for the WebSocket handshake, SHA-256 for sessions.
+#define MICROPY_PY_HASHLIB_SHA1 (1)
+#define MICROPY_PY_HASHLIB_SHA256 (1)

@@ -1,0 +1,6 @@
+# Raspberry Pi Pico 2 W (RP2350, Arm cores) with the microdot package
+# frozen in.  Everything but the frozen manifest comes from the upstream
+# board.
+include(${MICROPY_PORT_DIR}/boards/RPI_PICO2_W/mpconfigboard.cmake)
+set(MICROPY_BOARD_PINS ${MICROPY_PORT_DIR}/boards/RPI_PICO2_W/pins.csv)
+set(MICROPY_FROZEN_MANIFEST ${MICROPY_BOARD_DIR}/manifest.py)

@@ -1,0 +1,10 @@
+// Raspberry Pi Pico W with the microdot package frozen in.
+#include "boards/RPI_PICO_W/mpconfigboard.h"
+
+#undef MICROPY_HW_BOARD_NAME
+#define MICROPY_HW_BOARD_NAME "Raspberry Pi Pico W with Microdot"
+
+// What the framework needs, stated here so no port default can drop it:
+// SHA-1 for the WebSocket handshake, SHA-256 for sessions.
+#define MICROPY_PY_HASHLIB_SHA1 (1)
+#define MICROPY_PY_HASHLIB_SHA256 (1)

@@ -1,0 +1,110 @@
+# Firmware images with microdot frozen in: included by the top Makefile.
+#
+#   make firmware BOARD=RPI_PICO_W MICROPY_DIR=/path/to/micropython
+#   make flash BOARD=RPI_PICO_W [PORT=/dev/ttyACM0]
+#   make micropython              (clone the pinned MicroPython into MICROPY_DIR)
+#
+# Boards are the folders of boards/; each has a microdot.mk saying which
+# MicroPython port builds it and how it is flashed.
+
+MICROPYTHON_VERSION := $(shell cat firmware/MICROPYTHON_VERSION)
+MICROPY_DIR ?= micropython
+BOARD ?= RPI_PICO_W
+BOARDS := $(notdir $(patsubst %/,%,$(dir $(wildcard boards/*/microdot.mk))))
+FW_OUT := firmware/build/$(BOARD)
+FW_BUILD := $(abspath $(FW_OUT)/build)
+BOARD_PATH := $(abspath boards/$(BOARD))
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+
+-include boards/$(BOARD)/microdot.mk
+
+# the port's own make, pointed at our board folder and our build folder
+ifeq ($(PORT_NAME),unix)
+PORT_MAKE = $(MAKE) -C $(MICROPY_DIR)/ports/unix VARIANT_DIR=$(BOARD_PATH) \
+	BUILD=$(FW_BUILD) PROG=micropython
+else
+PORT_MAKE = $(MAKE) -C $(MICROPY_DIR)/ports/$(PORT_NAME) BOARD_DIR=$(BOARD_PATH) \
+	BUILD=$(FW_BUILD)
+endif
+
+.PHONY: firmware firmware-all flash micropython firmware-check-tools \
+	firmware-check-tree firmware-clean
+
+firmware: firmware-check-tree firmware-check-tools
+	@echo "Building $(BOARD) ($(PORT_NAME) port) from $(MICROPY_DIR)"
+	$(MAKE) -C $(MICROPY_DIR)/mpy-cross -j$(JOBS)
+	@for f in $(UPSTREAM_FILES); do \
+		cp $(MICROPY_DIR)/ports/$(PORT_NAME)/boards/$(UPSTREAM_BOARD)/$$f \
+			boards/$(BOARD)/$$f || exit 1; done
+	@# frozen content is regenerated from the manifest on every build
+	@find $(FW_BUILD) -name 'frozen_content*' -exec rm -f {} + 2>/dev/null; true
+	$(PORT_MAKE) -j$(JOBS)
+	@mkdir -p $(FW_OUT)
+	@cd $(FW_BUILD) && for f in $(IMAGES); do cp $$f ../$$f || exit 1; done
+	@cd $(FW_OUT) && sha256sum $(IMAGES) > SHA256SUMS
+	@$(PYTHON) firmware/report.py $(BOARD) $(FW_OUT) | tee $(FW_OUT)/size.txt
+
+# every board whose toolchain is present
+firmware-all:
+	@for b in $(BOARDS); do $(MAKE) --no-print-directory firmware BOARD=$$b \
+		MICROPY_DIR=$(MICROPY_DIR) || exit 1; done
+
+firmware-check-tree:
+	@test -n "$(PORT_NAME)" || { echo "Unknown BOARD '$(BOARD)'; boards: $(BOARDS)"; exit 2; }
+	@test -f $(MICROPY_DIR)/py/mkrules.mk || { \
+		echo "No MicroPython tree at MICROPY_DIR=$(MICROPY_DIR)."; \
+		echo "Give the path of a MicroPython $(MICROPYTHON_VERSION) checkout with its submodules,"; \
+		echo "or run 'make micropython' to clone one there."; exit 2; }
+	@v=$$(sed -n 's/^#define MICROPY_VERSION_\(MAJOR\|MINOR\|MICRO\) (\([0-9]*\))/\2/p' \
+		$(MICROPY_DIR)/py/mpconfig.h | paste -sd.); \
+	test "v$$v" = "$(MICROPYTHON_VERSION)" || \
+		echo "warning: $(MICROPY_DIR) is MicroPython v$$v; images are released from $(MICROPYTHON_VERSION)"
+
+firmware-check-tools:
+ifeq ($(PORT_NAME),esp32)
+	@command -v idf.py >/dev/null || { echo "$(BOARD) needs ESP-IDF v5.x: source its export.sh first"; exit 2; }
+else ifneq ($(PORT_NAME),unix)
+	@command -v arm-none-eabi-gcc >/dev/null || { echo "$(BOARD) needs arm-none-eabi-gcc (Debian: apt-get install gcc-arm-none-eabi libnewlib-arm-none-eabi)"; exit 2; }
+endif
+ifeq ($(PORT_NAME),rp2)
+	@command -v cmake >/dev/null || { echo "$(BOARD) needs cmake (apt-get install cmake)"; exit 2; }
+endif
+
+# Flashing: the tool and addresses each chip needs.
+flash:
+	@test -n "$(PORT_NAME)" || { echo "Unknown BOARD '$(BOARD)'; boards: $(BOARDS)"; exit 2; }
+	@test -f $(FW_OUT)/$(firstword $(IMAGES)) || { echo "No image in $(FW_OUT): run 'make firmware BOARD=$(BOARD)' first"; exit 2; }
+ifeq ($(FLASH_METHOD),esptool)
+	@test -n "$(PORT)" -a -e "$(PORT)" || { echo "make flash BOARD=$(BOARD) needs PORT=<serial device> (given: '$(PORT)', not found)"; exit 2; }
+	$(PYTHON) -m esptool --chip $(CHIP) --port $(PORT) --baud 460800 write_flash -z $(FLASH_OFFSET) $(FW_OUT)/firmware.bin
+else ifeq ($(FLASH_METHOD),uf2)
+	@if command -v picotool >/dev/null; then \
+		picotool load -f -x $(FW_OUT)/firmware.uf2; \
+	elif [ -d "$(UF2_DRIVE)" ]; then \
+		cp $(FW_OUT)/firmware.uf2 "$(UF2_DRIVE)/" && sync && echo "copied to $(UF2_DRIVE)"; \
+	else \
+		echo "Hold BOOTSEL while plugging the board in, then either install picotool"; \
+		echo "or give the drive it mounts: make flash BOARD=$(BOARD) UF2_DRIVE=/media/$$USER/RP2350"; \
+		exit 2; fi
+else ifeq ($(FLASH_METHOD),dfu)
+	@if command -v dfu-util >/dev/null; then \
+		dfu-util -a 0 -d 0483:df11 -D $(FW_OUT)/firmware.dfu; \
+	elif command -v st-flash >/dev/null; then \
+		echo "dfu-util not found; st-flash can only write the internal flash part:"; \
+		st-flash --format ihex write $(FW_OUT)/firmware.hex; \
+	else \
+		echo "$(BOARD) is flashed with dfu-util (apt-get install dfu-util): reset it into DFU mode"; \
+		echo "(hold USR while pressing RST) and run make flash again"; exit 2; fi
+else
+	@echo "$(BOARD) runs on this machine: $(FW_OUT)/micropython"
+endif
+
+# A MicroPython checkout at the pinned version, with the submodules the
+# board's port needs (network access to GitHub required).
+micropython:
+	@test -d $(MICROPY_DIR)/.git || git clone --depth 1 --branch $(MICROPYTHON_VERSION) \
+		https://github.com/micropython/micropython.git $(MICROPY_DIR)
+	$(MAKE) -C $(MICROPY_DIR)/ports/$(PORT_NAME) BOARD=$(UPSTREAM_BOARD) submodules
+
+firmware-clean:
+	rm -rf firmware/build

@@ -1,0 +1,88 @@
+"""Size report of a firmware build: image sizes, the frozen modules' bytes,
+program flash used and left, and the compiler that made them.
+
+    python3 firmware/report.py BOARD firmware/build/BOARD
+"""
+import glob
+import os
+import re
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def board_settings(board):
+    out = {}
+    with open(os.path.join(ROOT, 'boards', board, 'microdot.mk')) as f:
+        for line in f:
+            m = re.match(r'^([A-Z_]+)\s*=\s*(.*)$', line.strip())
+            if m:
+                out[m.group(1)] = m.group(2)
+    return out
+
+
+def run(cmd):
+    try:
+        return subprocess.run(cmd, capture_output=True, text=True,
+                              check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return ''
+
+
+def sections(tool, elf):
+    """{section: size} from ``size -A``."""
+    out = {}
+    for line in run([tool, '-A', elf]).splitlines():
+        parts = line.split()
+        if len(parts) >= 3 and parts[1].isdigit():
+            out[parts[0]] = int(parts[1])
+    return out
+
+
+def main(board, out_dir):
+    s = board_settings(board)
+    port = s['PORT_NAME']
+    build = os.path.join(out_dir, 'build')
+    prefix = '' if port == 'unix' else (
+        'xtensa-esp32-elf-' if port == 'esp32' else 'arm-none-eabi-')
+    size_tool = prefix + 'size'
+    cc = (run([prefix + 'gcc', '--version']).splitlines() or ['?'])[0]
+    print('board: %s (%s port, upstream %s)' % (board, port,
+                                                s['UPSTREAM_BOARD']))
+    print('compiler: ' + cc)
+    for image in s['IMAGES'].split():
+        path = os.path.join(out_dir, image)
+        if os.path.exists(path):
+            print('image: %s %d bytes' % (image, os.path.getsize(path)))
+    frozen = [p for p in glob.glob(os.path.join(build, '**', 'frozen_content*.o*'),
+                                   recursive=True)]
+    if frozen:
+        fz = sections(size_tool, frozen[0])
+        total = sum(v for k, v in fz.items()
+                    if k.startswith(('.text', '.rodata', '.data')))
+        print('frozen modules (all, with the port\'s own): %d bytes' % total)
+    elf = ([p for p in glob.glob(os.path.join(out_dir, '*.elf'))] or
+           [os.path.join(out_dir, 'micropython')])[0]
+    sec = sections(size_tool, elf)
+    if 'FLASH_APP_KB' in s:
+        internal = sum(v for k, v in sec.items() if k in (
+            '.isr_vector', '.text', '.data', '.rodata', '.boot2',
+            '.binary_info', '.ARM.exidx', '.ARM', '.flash_begin',
+            '.flash_end', '.boot_loader', '.embedded_block',
+            '.embedded_end_block'))
+        bins = [p for p in glob.glob(os.path.join(out_dir, '*.bin'))]
+        if port == 'rp2' and bins:
+            internal = os.path.getsize(bins[0])
+        app = int(s['FLASH_APP_KB']) * 1024
+        print('program flash: %d of %d bytes used, %d free (%.1f%%)' % (
+            internal, app, app - internal, 100.0 * (app - internal) / app))
+    if 'FLASH_EXT_KB' in s:
+        ext = sum(v for k, v in sec.items() if k.startswith('.text_ext'))
+        extk = int(s['FLASH_EXT_KB']) * 1024
+        print('external QSPI flash: %d of %d bytes used, %d free' % (
+            ext, extk, extk - ext))
+
+
+if __name__ == '__main__':
+    main(sys.argv[1], sys.argv[2])
