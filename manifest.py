@@ -35,6 +35,7 @@ CORE = (
 
 EXTENSIONS = (
     "auth.py",
+    "board.py",
     "cors.py",
     "csrf.py",
     "login.py",

@@ -20,4 +20,9 @@ def __getattr__(name):
     if name == 'MultiDict':
         from microdot.forms import MultiDict
         return MultiDict
-    raise AttributeError(name)
+    # MicroPython asks here before looking for a submodule: let
+    # ``from microdot import websocket`` find it
+    try:
+        return __import__('microdot.' + name, None, None, [name])
+    except ImportError:
+        raise AttributeError(name)

@@ -1,0 +1,166 @@
+"""Helpers for an app on a board (optional): join Wi-Fi from a config
+file, announce the address when the app is up, and check the image.
+
+    from microdot.board import connect_wifi, announce
+    ip = connect_wifi()                 # wifi.json or secrets.py
+    announce(ip, 80)                    # MICRODOT-READY http://<ip>:80/
+    app.run(port=80)
+
+``selftest()`` prints and returns what the firmware has: the framework and
+MicroPython versions, free RAM, and the features the framework needs.
+"""
+import gc
+import sys
+import time
+from microdot.helpers import ticks_ms, ticks_add, ticks_diff
+
+READY = 'MICRODOT-READY'
+SELFTEST = 'MICRODOT-SELFTEST'
+
+# network.WLAN.status() codes, by name, for messages people can act on
+_STATUS = (
+    ('STAT_WRONG_PASSWORD', 'wrong password'),
+    ('STAT_NO_AP_FOUND', 'no access point with that name answered'),
+    ('STAT_CONNECT_FAIL', 'the connection failed'),
+    ('STAT_IDLE', 'the radio is idle'),
+    ('STAT_CONNECTING', 'still connecting'),
+)
+
+
+class WifiError(OSError):
+    """Wi-Fi could not be joined; the message says why."""
+
+
+def wifi_config(path='wifi.json'):
+    """(ssid, password) from ``wifi.json`` (``{"ssid": ..., "password":
+    ...}``) or, failing that, ``secrets.py`` (``WIFI_SSID``,
+    ``WIFI_PASSWORD``)."""
+    try:
+        import json
+        with open(path) as f:
+            cfg = json.load(f)
+        return cfg['ssid'], cfg.get('password', '')
+    except OSError:
+        pass
+    except (ValueError, KeyError):
+        raise WifiError('%s must be {"ssid": "...", "password": "..."}' %
+                        path)
+    try:
+        import secrets
+        return secrets.WIFI_SSID, getattr(secrets, 'WIFI_PASSWORD', '')
+    except (ImportError, AttributeError):
+        raise WifiError('no Wi-Fi settings: write %s or secrets.py '
+                        '(WIFI_SSID, WIFI_PASSWORD)' % path)
+
+
+def _reason(network, wlan):
+    code = wlan.status()
+    for name, text in _STATUS:
+        if getattr(network, name, None) == code:
+            return '%s (status %s)' % (text, code)
+    return 'status %s' % code
+
+
+def connect_wifi(ssid=None, password=None, config='wifi.json', retries=3,
+                 timeout=15, hostname=None):
+    """Join a Wi-Fi network as a station and return the IP address.
+
+    Without ``ssid``, the settings come from ``wifi_config(config)``.  Each
+    attempt waits up to ``timeout`` seconds; after ``retries`` failed
+    attempts a ``WifiError`` says why (wrong password, no access point...).
+    The password is never printed.
+    """
+    import network
+    if ssid is None:
+        ssid, password = wifi_config(config)
+    if hostname:
+        network.hostname(hostname)
+    wlan = network.WLAN(network.STA_IF)
+    wlan.active(True)
+    reason = 'not tried'
+    for attempt in range(1, retries + 1):
+        if wlan.isconnected():
+            break
+        print('Wi-Fi: joining %r (attempt %d of %d)' % (ssid, attempt,
+                                                         retries))
+        wlan.connect(ssid, password)
+        deadline = ticks_add(ticks_ms(), int(timeout * 1000))
+        while not wlan.isconnected() and \
+                ticks_diff(deadline, ticks_ms()) > 0:
+            if wlan.status() in (getattr(network, 'STAT_WRONG_PASSWORD', -3),
+                                 getattr(network, 'STAT_NO_AP_FOUND', -2)):
+                break  # waiting longer will not help
+            time.sleep(0.1)
+        if wlan.isconnected():
+            break
+        reason = _reason(network, wlan)
+        print('Wi-Fi: failed: ' + reason)
+        wlan.disconnect()
+        time.sleep(0.5)
+    else:
+        raise WifiError('could not join Wi-Fi %r: %s' % (ssid, reason))
+    ip = wlan.ifconfig()[0]
+    print('Wi-Fi: connected to %r, address %s' % (ssid, ip))
+    return ip
+
+
+def announce(ip, port=80, scheme='http'):
+    """Print the line that says the app is up, for people and for the
+    hardware-in-the-loop suite: ``MICRODOT-READY http://<ip>:<port>/``."""
+    url = '%s://%s:%d/' % (scheme, ip, port)
+    print(READY + ' ' + url)
+    return url
+
+
+def _has(module, name=None):
+    try:
+        m = __import__(module)
+        return name is None or hasattr(m, name)
+    except ImportError:
+        return False
+
+
+def selftest(verbose=True):
+    """Check the image has what the framework needs; print one
+    ``MICRODOT-SELFTEST {...}`` line (JSON) and return the report, whose
+    ``ok`` is False if a required feature is missing."""
+    import json
+    import microdot
+    gc.collect()
+    impl = sys.implementation
+    features = {
+        'asyncio': _has('asyncio', 'start_server'),
+        'sha1': _has('hashlib', 'sha1'),        # WebSocket handshake
+        'sha256': _has('hashlib', 'sha256'),    # sessions
+        'ssl': _has('ssl') or _has('tls'),
+        'network': _has('network'),
+        'socket': _has('socket'),
+    }
+    required = ('asyncio', 'sha1', 'sha256', 'socket')
+    missing = [f for f in required if not features[f]]
+    report = {
+        'microdot': microdot.__version__,
+        'micropython': '.'.join(str(v) for v in impl.version[:3])
+        if impl.name == 'micropython' else None,
+        'machine': getattr(impl, '_machine', sys.platform),
+        'mem_free': gc.mem_free() if hasattr(gc, 'mem_free') else None,
+        'frozen': _frozen(microdot),
+        'features': features,
+        'missing': missing,
+        'ok': not missing,
+    }
+    if verbose:
+        print(SELFTEST + ' ' + json.dumps(report))
+    return report
+
+
+def _frozen(module):
+    # a frozen module has no file behind its __file__
+    path = getattr(module, '__file__', None)
+    if path is None:
+        return True
+    try:
+        open(path).close()
+        return False
+    except OSError:
+        return True

@@ -1,0 +1,114 @@
+"""The board helpers: Wi-Fi settings and joining (against a stand-in
+network module with MicroPython's WLAN API), the ready line, the
+self-test."""
+import json
+import os
+import sys
+from microdot import board
+from support import raises
+
+
+class FakeWLAN:
+    # MicroPython's network.WLAN, as far as connect_wifi uses it
+    networks = {'home': 'pw'}
+    joins = 0
+
+    def __init__(self, iface):
+        self._active = False
+        self._status = FakeNetwork.STAT_IDLE
+
+    def active(self, on=None):
+        if on is not None:
+            self._active = on
+        return self._active
+
+    def connect(self, ssid, password):
+        FakeWLAN.joins += 1
+        if ssid not in self.networks:
+            self._status = FakeNetwork.STAT_NO_AP_FOUND
+        elif self.networks[ssid] != password:
+            self._status = FakeNetwork.STAT_WRONG_PASSWORD
+        else:
+            self._status = FakeNetwork.STAT_GOT_IP
+
+    def disconnect(self):
+        self._status = FakeNetwork.STAT_IDLE
+
+    def isconnected(self):
+        return self._status == FakeNetwork.STAT_GOT_IP
+
+    def status(self):
+        return self._status
+
+    def ifconfig(self):
+        return ('10.0.0.7', '255.255.255.0', '10.0.0.1', '10.0.0.1')
+
+
+class FakeNetwork:
+    STA_IF = 0
+    STAT_IDLE = 0
+    STAT_CONNECTING = 1
+    STAT_WRONG_PASSWORD = -3
+    STAT_NO_AP_FOUND = -2
+    STAT_CONNECT_FAIL = -1
+    STAT_GOT_IP = 3
+    WLAN = FakeWLAN
+    host = None
+
+    @staticmethod
+    def hostname(name):
+        FakeNetwork.host = name
+
+
+def with_network(f):
+    def test():
+        sys.modules['network'] = FakeNetwork
+        try:
+            f()
+        finally:
+            del sys.modules['network']
+    return test
+
+
+@with_network
+def test_connect_wifi():
+    FakeWLAN.joins = 0
+    assert board.connect_wifi('home', 'pw', hostname='dev') == '10.0.0.7'
+    assert FakeWLAN.joins == 1 and FakeNetwork.host == 'dev'
+
+
+@with_network
+def test_wrong_password_and_missing_network_say_why():
+    FakeWLAN.joins = 0
+    exc = raises(board.WifiError, board.connect_wifi, 'home', 'bad',
+                 retries=2, timeout=1)
+    assert 'wrong password' in str(exc) and 'bad' not in str(exc)
+    assert FakeWLAN.joins == 2
+    exc = raises(board.WifiError, board.connect_wifi, 'cafe', 'x',
+                 retries=1, timeout=1)
+    assert 'no access point' in str(exc)
+
+
+@with_network
+def test_settings_from_json_and_secrets():
+    with open('_wifi_test.json', 'w') as f:
+        json.dump({'ssid': 'home', 'password': 'pw'}, f)
+    try:
+        assert board.wifi_config('_wifi_test.json') == ('home', 'pw')
+        assert board.connect_wifi(config='_wifi_test.json') == '10.0.0.7'
+        with open('_wifi_test.json', 'w') as f:
+            f.write('{"name": 1}')
+        raises(board.WifiError, board.wifi_config, '_wifi_test.json')
+    finally:
+        os.remove('_wifi_test.json')
+    exc = raises(board.WifiError, board.wifi_config, '_missing.json')
+    assert 'secrets.py' in str(exc)
+
+
+def test_announce_and_selftest():
+    assert board.announce('10.0.0.7', 8080) == 'http://10.0.0.7:8080/'
+    r = board.selftest(verbose=False)
+    assert r['ok'] and r['missing'] == []
+    assert r['features']['asyncio'] and r['features']['sha1']
+    import microdot
+    assert r['microdot'] == microdot.__version__
