@@ -15,7 +15,7 @@ SOURCES := $(wildcard framework/microdot/*.py)
 MPYS := $(patsubst framework/%.py,$(MPY_DIR)/%.mpy,$(SOURCES))
 SETUP_STAMP := $(BUILD)/.setup-done
 
-.PHONY: help setup mpy test test-cpython test-mpy demo footprint bench clean
+.PHONY: help setup mpy test test-cpython test-mpy test-firmware demo footprint bench clean
 
 help:
 	@echo "make demo          set up, then serve examples/hello on the MicroPython unix port"
@@ -26,6 +26,12 @@ help:
 	@echo "make footprint     .mpy sizes and RAM on MicroPython, beside Microdot 2.7.0"
 	@echo "make bench         footprint, then hello-world req/s with wrk (results in bench/results)"
 	@echo "make setup         install the development requirements with pip"
+	@echo "make firmware      BOARD=<board> MICROPY_DIR=<MicroPython $(MICROPYTHON_VERSION) tree>: image in firmware/build/<board>"
+	@echo "make firmware-all  every board whose toolchain is installed"
+	@echo "make flash         BOARD=<board> [PORT=<serial device>]: write the image to a board"
+	@echo "make micropython   clone the pinned MicroPython into MICROPY_DIR (needs GitHub)"
+	@echo "make test-firmware boot and test the built images (unix, rp2040js, QEMU)"
+	@echo "boards: $(BOARDS)"
 
 $(SETUP_STAMP): requirements-dev.txt
 	$(PYTHON) -m pip install -q -r requirements-dev.txt
@@ -53,6 +59,9 @@ test-mpy: $(SETUP_STAMP) mpy
 demo: $(SETUP_STAMP) mpy
 	@echo "Serving examples/hello on http://127.0.0.1:$(PORT)/ (MicroPython, heap $(DEMO_HEAP)); Ctrl-C stops"
 	cd examples/hello && MICROPYPATH=../../$(MPY_DIR):.frozen $(MICROPYTHON) -X heapsize=$(DEMO_HEAP) main.py
+
+test-firmware: $(SETUP_STAMP)
+	@$(PYTHON) -m pytest -q -rs tests/test_firmware.py; s=$$?; [ $$s -eq 5 ] && s=0; exit $$s
 
 footprint: $(SETUP_STAMP)
 	$(PYTHON) bench/footprint.py

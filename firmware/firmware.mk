@@ -42,12 +42,20 @@ firmware: firmware-check-tree firmware-check-tools
 	@mkdir -p $(FW_OUT)
 	@cd $(FW_BUILD) && for f in $(IMAGES); do cp $$f ../$$f || exit 1; done
 	@cd $(FW_OUT) && sha256sum $(IMAGES) > SHA256SUMS
-	@$(PYTHON) firmware/report.py $(BOARD) $(FW_OUT) | tee $(FW_OUT)/size.txt
+	@MPY_CROSS=$(MICROPY_DIR)/mpy-cross/build/mpy-cross \
+		$(PYTHON) firmware/report.py $(BOARD) $(FW_OUT) | tee $(FW_OUT)/size.txt
+ifeq ($(PORT_NAME),unix)
+	@# an image without what the framework needs must not ship
+	$(FW_OUT)/micropython -c "import sys, microdot.board as b; sys.exit(0 if b.selftest()['ok'] else 1)"
+endif
 
 # every board whose toolchain is present
 firmware-all:
-	@for b in $(BOARDS); do $(MAKE) --no-print-directory firmware BOARD=$$b \
-		MICROPY_DIR=$(MICROPY_DIR) || exit 1; done
+	@for b in $(BOARDS); do \
+		$(MAKE) --no-print-directory -s firmware-check-tools BOARD=$$b || { \
+			echo "skipping $$b"; continue; }; \
+		$(MAKE) --no-print-directory firmware BOARD=$$b \
+			MICROPY_DIR=$(MICROPY_DIR) || exit 1; done
 
 firmware-check-tree:
 	@test -n "$(PORT_NAME)" || { echo "Unknown BOARD '$(BOARD)'; boards: $(BOARDS)"; exit 2; }
@@ -55,7 +63,7 @@ firmware-check-tree:
 		echo "No MicroPython tree at MICROPY_DIR=$(MICROPY_DIR)."; \
 		echo "Give the path of a MicroPython $(MICROPYTHON_VERSION) checkout with its submodules,"; \
 		echo "or run 'make micropython' to clone one there."; exit 2; }
-	@v=$$(sed -n 's/^#define MICROPY_VERSION_\(MAJOR\|MINOR\|MICRO\) (\([0-9]*\))/\2/p' \
+	@v=$$(sed -n 's/^#define MICROPY_VERSION_\(MAJOR\|MINOR\|MICRO\) *(\{0,1\}\([0-9]*\).*/\2/p' \
 		$(MICROPY_DIR)/py/mpconfig.h | paste -sd.); \
 	test "v$$v" = "$(MICROPYTHON_VERSION)" || \
 		echo "warning: $(MICROPY_DIR) is MicroPython v$$v; images are released from $(MICROPYTHON_VERSION)"
@@ -84,7 +92,7 @@ else ifeq ($(FLASH_METHOD),uf2)
 		cp $(FW_OUT)/firmware.uf2 "$(UF2_DRIVE)/" && sync && echo "copied to $(UF2_DRIVE)"; \
 	else \
 		echo "Hold BOOTSEL while plugging the board in, then either install picotool"; \
-		echo "or give the drive it mounts: make flash BOARD=$(BOARD) UF2_DRIVE=/media/$$USER/RP2350"; \
+		echo "or give the drive it mounts: make flash BOARD=$(BOARD) UF2_DRIVE=/media/<you>/$(UF2_LABEL)"; \
 		exit 2; fi
 else ifeq ($(FLASH_METHOD),dfu)
 	@if command -v dfu-util >/dev/null; then \
@@ -95,6 +103,8 @@ else ifeq ($(FLASH_METHOD),dfu)
 	else \
 		echo "$(BOARD) is flashed with dfu-util (apt-get install dfu-util): reset it into DFU mode"; \
 		echo "(hold USR while pressing RST) and run make flash again"; exit 2; fi
+else ifeq ($(PORT_NAME),qemu)
+	@echo "$(BOARD) runs in QEMU: qemu-system-arm -machine mps2-an385 -nographic -monitor null -semihosting -kernel $(FW_OUT)/firmware.elf"
 else
 	@echo "$(BOARD) runs on this machine: $(FW_OUT)/micropython"
 endif

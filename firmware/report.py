@@ -55,6 +55,18 @@ def main(board, out_dir):
         path = os.path.join(out_dir, image)
         if os.path.exists(path):
             print('image: %s %d bytes' % (image, os.path.getsize(path)))
+    mpy_cross = os.environ.get('MPY_CROSS')
+    if mpy_cross and os.path.exists(mpy_cross):
+        import tempfile
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        from manifest_files import paths
+        total = 0
+        with tempfile.TemporaryDirectory() as tmp:
+            for src in paths():
+                out = os.path.join(tmp, os.path.basename(src) + '.mpy')
+                subprocess.run([mpy_cross, '-o', out, src], check=True)
+                total += os.path.getsize(out)
+        print('microdot bytecode (.mpy, as frozen): %d bytes' % total)
     frozen = [p for p in glob.glob(os.path.join(build, '**', 'frozen_content*.o*'),
                                    recursive=True)]
     if frozen:

@@ -18,6 +18,31 @@ except ImportError:
         raise Skipped(reason)
 
 
+def needs(*features):
+    """Skip the test on a port that lacks a feature it needs: 'socket',
+    'sha1' (hashlib), 'urandom' (os), 'time' (time.time)."""
+    for f in features:
+        try:
+            if f == 'socket':
+                import socket  # noqa: F401
+                ok = True
+            elif f == 'sha1':
+                import hashlib
+                ok = hasattr(hashlib, 'sha1')
+            elif f == 'urandom':
+                import os
+                ok = hasattr(os, 'urandom')
+            elif f == 'time':
+                import time
+                ok = hasattr(time, 'time')
+            else:
+                raise ValueError(f)
+        except ImportError:
+            ok = False
+        if not ok:
+            skip('this port has no ' + f)
+
+
 def run(coro):
     """Run a coroutine to completion on a fresh event loop."""
     return asyncio.run(coro)
@@ -68,6 +93,7 @@ _port = [0]
 def free_port():
     """A port for a test server (a fresh one each call), below the range
     the OS hands out to outgoing connections."""
+    needs('socket')
     if not _port[0]:
         import time
         _port[0] = 10000 + (int(time.time() * 1000) % 20000)
@@ -76,6 +102,7 @@ def free_port():
 
 
 async def connect(port):
+    needs('socket')
     return await asyncio.open_connection('127.0.0.1', port)
 
 
@@ -157,6 +184,7 @@ async def closed_by_server(reader, timeout=3):
 def serve(app, client, **settings):
     """Run ``app`` on a real socket on 127.0.0.1, run ``await
     client(port)`` against it, then shut the server down."""
+    needs('socket')
     for k, v in settings.items():
         setattr(app, k, v)
     port = free_port()

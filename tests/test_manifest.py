@@ -19,33 +19,9 @@ if not MICROPYTHON:
 
     ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..')
 
-    class Options:
-        # MicroPython's include() options: unset names read as defaults
-        def __init__(self, **kwargs):
-            self.kwargs = kwargs
-
-        def defaults(self, **kwargs):
-            self.kwargs = dict(kwargs, **self.kwargs)
-
-        def __getattr__(self, name):
-            return self.kwargs.get(name)
-
-    def evaluate_manifest(**options):
-        """Run manifest.py with stand-ins for MicroPython's manifest
-        functions; return the (base_path, package, files) it asks for."""
-        frozen = []
-
-        def package(name, files=None, base_path='.', opt=None):
-            frozen.append((base_path, name, tuple(files or ())))
-
-        def refuse(*args, **kwargs):
-            raise AssertionError('manifest.py may only use package()')
-        names = {'package': package, 'module': refuse, 'include': refuse,
-                 'require': refuse, 'freeze': refuse,
-                 'options': Options(**options)}
-        with open(os.path.join(ROOT, 'manifest.py')) as f:
-            exec(compile(f.read(), 'manifest.py', 'exec'), names)
-        return frozen
+    import sys
+    sys.path.insert(0, os.path.join(ROOT, 'firmware'))
+    from manifest_files import evaluate as evaluate_manifest
 
     def test_manifest_freezes_the_board_side_package():
         (base, name, files), = evaluate_manifest()
@@ -80,3 +56,42 @@ if not MICROPYTHON:
 if MICROPYTHON:
     def test_manifest():
         skip('evaluates manifest.py and runs mpy-cross from CPython')
+
+if not MICROPYTHON:
+    def test_board_definitions():
+        """Each board folder says how to build and flash it, freezes our
+        manifest on top of its upstream board's, and pins the features the
+        framework needs where the port could leave them out."""
+        boards = os.path.join(ROOT, 'boards')
+        names = sorted(os.listdir(boards))
+        assert {'RPI_PICO_W', 'RPI_PICO2_W', 'PYBD_SF2', 'ESP32_GENERIC',
+                'ESP32_GENERIC_S3', 'UNIX', 'QEMU'} <= set(names)
+        for b in names:
+            d = os.path.join(boards, b)
+            with open(os.path.join(d, 'microdot.mk')) as f:
+                mk = dict(line.split(' = ', 1) for line in
+                          f.read().splitlines() if ' = ' in line)
+            for key in ('PORT_NAME', 'UPSTREAM_BOARD', 'IMAGES',
+                        'FLASH_METHOD'):
+                assert key in mk, (b, key)
+            with open(os.path.join(d, 'manifest.py')) as f:
+                manifest = f.read()
+            assert '/../../manifest.py")' in manifest, b
+            port = mk['PORT_NAME']
+            if port in ('rp2', 'esp32', 'stm32'):
+                # esp32 boards take the port's standard manifest
+                assert ('boards/manifest.py' if port == 'esp32' else
+                        'boards/%s/manifest.py' % mk['UPSTREAM_BOARD']) in \
+                    manifest, b
+                with open(os.path.join(d, 'mpconfigboard.h')) as f:
+                    h = f.read()
+                assert '#define MICROPY_PY_HASHLIB_SHA1 (1)' in h, b
+                assert '"boards/%s/mpconfigboard.h"' % mk['UPSTREAM_BOARD'] \
+                    in h, b
+            if port in ('rp2', 'esp32'):
+                with open(os.path.join(d, 'mpconfigboard.cmake')) as f:
+                    assert 'boards/%s/mpconfigboard.cmake' % \
+                        mk['UPSTREAM_BOARD'] in f.read(), b
+            if mk['FLASH_METHOD'] == 'esptool':
+                assert mk['FLASH_OFFSET'] == (
+                    '0x1000' if mk['CHIP'] == 'esp32' else '0x0'), b

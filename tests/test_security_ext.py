@@ -8,7 +8,7 @@ from microdot.auth import BasicAuth, TokenAuth
 from microdot.login import Login
 from microdot.cors import CORS
 from microdot.csrf import CSRF
-from support import run, MICROPYTHON, skip
+from support import run, MICROPYTHON, skip, needs
 
 import binascii
 
@@ -224,6 +224,7 @@ def login_app():
 
 
 def test_login_flow_and_remember_me():
+    needs('time')  # remember-me cookies expire
     c = TestClient(login_app())
     r = run(c.get('/me?x=1'))
     assert r.status_code == 302
@@ -339,6 +340,7 @@ def test_csrf_headers():
 
 
 def test_csrf_token_mode():
+    needs('urandom')
     c = TestClient(csrf_app(token=True))
     assert run(c.post('/')).status_code == 403
     tok = run(c.get('/form')).text

@@ -6,7 +6,7 @@ from microdot.websocket import with_websocket, websocket_upgrade, \
     WebSocket, WebSocketError
 from microdot.test_client import TestClient
 from support import run, serve, connect, send, close, read_response, \
-    MICROPYTHON
+    MICROPYTHON, needs
 
 KEY = b'dGhlIHNhbXBsZSBub25jZQ=='
 ACCEPT = b's3pPLMBiTxaQ9kYGzzhZRbK+xOo='
@@ -49,6 +49,7 @@ def talk(app, path, messages, **kw):
 
 
 def test_echo_through_test_client():
+    needs('sha1')
     # 64 KB + 1 needs the 8-byte length; too big for MicroPython's test heap
     big = b'+' * (4000 if MICROPYTHON else 65537)
     msgs = ['hello', b'bin', b'*' * 300, big, 'é']
@@ -63,6 +64,7 @@ def test_echo_through_test_client():
 
 
 def test_message_over_limit_closes():
+    needs('sha1')
     saved = Request.max_body_length
     Request.max_body_length = 10
     try:
@@ -73,6 +75,7 @@ def test_message_over_limit_closes():
 
 
 def test_handler_error_and_upgrade_in_route():
+    needs('sha1')
     app = make_app()
     res, got = talk(app, '/boom', ['x'])
     assert res.body is None
@@ -97,6 +100,25 @@ def test_bad_upgrade_requests():
         'Connection': 'keep-alive, Upgrade', 'Upgrade': 'websocket',
         'Sec-WebSocket-Key': KEY.decode(), 'Sec-WebSocket-Version': '8'}))
     assert r.status_code == 426
+
+
+def test_handshake_without_sha1_is_a_clear_501():
+    import sys
+
+    class NoSha1:
+        pass
+    saved = sys.modules.get('hashlib')
+    sys.modules['hashlib'] = NoSha1  # an image built without SHA-1
+    try:
+        r = run(TestClient(make_app()).get('/echo', headers={
+            'Connection': 'Upgrade', 'Upgrade': 'websocket',
+            'Sec-WebSocket-Key': KEY.decode()}))
+    finally:
+        if saved is None:
+            del sys.modules['hashlib']
+        else:
+            sys.modules['hashlib'] = saved
+    assert r.status_code == 501 and 'sha1' in r.text
 
 
 def test_frame_helpers():

@@ -4,3 +4,4 @@ UPSTREAM_BOARD = RPI_PICO2_W
 FLASH_APP_KB = 1536
 IMAGES = firmware.uf2 firmware.elf firmware.bin
 FLASH_METHOD = uf2
+UF2_LABEL = RP2350

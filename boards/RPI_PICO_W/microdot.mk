@@ -5,3 +5,4 @@ UPSTREAM_BOARD = RPI_PICO_W
 FLASH_APP_KB = 1200
 IMAGES = firmware.uf2 firmware.elf firmware.bin
 FLASH_METHOD = uf2
+UF2_LABEL = RPI-RP2

@@ -89,6 +89,9 @@ class CSRF:
         if not tok:
             import os
             from microdot.signing import b64url
+            if not hasattr(os, 'urandom'):
+                raise RuntimeError('CSRF tokens need os.urandom, which this '
+                                   'port lacks')
             tok = request.g._csrf_token = b64url(os.urandom(18)).decode()
         return tok
 

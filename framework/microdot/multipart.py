@@ -214,8 +214,9 @@ class FileUpload:
             self._read = AsyncBytesIO(data).read
             return self
         import os
-        name = '_upload_%s.tmp' % ''.join(
-            '%02x' % b for b in os.urandom(6))
+        from microdot.helpers import ticks_ms
+        # unique within this process, which is all a spool file needs
+        name = '_upload_%x_%x.tmp' % (id(self), ticks_ms())
         f = open(name, 'w+b')
         f.write(data)
         await self.copy_to(f)

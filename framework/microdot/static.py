@@ -53,6 +53,8 @@ def _stat(path):
 
 def _http_date(t):
     import time
+    if not hasattr(time, 'gmtime'):
+        return None
     y, mo, d, h, mi, s, wd = time.gmtime(t)[:7]
     return '%s, %02d %s %d %02d:%02d:%02d GMT' % (
         _DAYS[wd], d, _MONTHS[mo - 1], y, h, mi, s)
@@ -84,13 +86,15 @@ def serve_file(request, folder, path, index='index.html', max_age=None):
     size, mtime = st[6], st[8]
     etag = '"%x-%x"' % (size, mtime)
     headers['ETag'] = etag
-    headers['Last-Modified'] = _http_date(mtime)
+    modified = _http_date(mtime)
+    if modified:  # ports without a calendar clock have no gmtime()
+        headers['Last-Modified'] = modified
     if max_age is not None:
         headers['Cache-Control'] = 'max-age=%d' % max_age
     inm = request.headers.get('If-None-Match')
     if (inm and (inm == '*' or etag in inm)) or (
-            not inm and request.headers.get('If-Modified-Since') ==
-            headers['Last-Modified']):
+            not inm and modified and
+            request.headers.get('If-Modified-Since') == modified):
         return Response(b'', 304, headers)
     start, end, status = 0, size, 200
     rng = request.headers.get('Range', '')

@@ -1,0 +1,4 @@
+PORT_NAME = qemu
+UPSTREAM_BOARD = MPS2_AN385
+IMAGES = firmware.elf
+FLASH_METHOD = none
