@@ -31,6 +31,7 @@ help:
 	@echo "make flash         BOARD=<board> [PORT=<serial device>]: write the image to a board"
 	@echo "make micropython   clone the pinned MicroPython into MICROPY_DIR (needs GitHub)"
 	@echo "make test-firmware boot and test the built images (unix, rp2040js, QEMU)"
+	@echo "make release       collect the built images, named and checksummed, in firmware/release"
 	@echo "boards: $(BOARDS)"
 
 $(SETUP_STAMP): requirements-dev.txt

@@ -118,3 +118,21 @@ micropython:
 
 firmware-clean:
 	rm -rf firmware/build
+
+# Release: the flashable image of every board built so far, named with the
+# framework and MicroPython versions, and their checksums.
+MICRODOT_VERSION := $(shell sed -n "s/^__version__ = '\(.*\)'/\1/p" framework/microdot/__init__.py)
+RELEASE_DIR := firmware/release/microdot-$(MICRODOT_VERSION)
+
+.PHONY: release
+release:
+	@rm -rf $(RELEASE_DIR) && mkdir -p $(RELEASE_DIR)
+	@for d in firmware/build/*/; do b=$$(basename $$d); \
+		img=$$(sed -n 's/^IMAGES = \([^ ]*\).*/\1/p' boards/$$b/microdot.mk); \
+		[ -f $$d$$img ] || continue; \
+		case $$b in UNIX|QEMU) continue;; esac; \
+		ext=$${img##*.}; \
+		cp $$d$$img $(RELEASE_DIR)/microdot-$(MICRODOT_VERSION)-$$b-micropython-$(MICROPYTHON_VERSION).$$ext; \
+		cp $$d/size.txt $(RELEASE_DIR)/microdot-$(MICRODOT_VERSION)-$$b.size.txt; \
+	done
+	@cd $(RELEASE_DIR) && { sha256sum *.uf2 *.dfu *.bin 2>/dev/null > SHA256SUMS; ls -1; }
