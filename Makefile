@@ -15,12 +15,15 @@ SOURCES := $(wildcard framework/microdot/*.py)
 MPYS := $(patsubst framework/%.py,$(MPY_DIR)/%.mpy,$(SOURCES))
 SETUP_STAMP := $(BUILD)/.setup-done
 
-.PHONY: help setup mpy test test-cpython test-mpy test-firmware demo footprint bench clean
+.PHONY: help setup mpy test test-cpython test-mpy test-firmware hil hil-virtual virtual-board demo footprint bench clean
 
 help:
 	@echo "make demo          set up, then serve examples/hello on the MicroPython unix port"
 	@echo "make test          run the test suite on CPython and on MicroPython"
 	@echo "make test-cpython  pytest only"
+	@echo "make hil-virtual   the hardware-in-the-loop suite against the virtual board"
+	@echo "make hil           the same against a board: HIL_PORT, HIL_BOARD, HIL_WIFI_SSID, HIL_WIFI_PSK"
+	@echo "make virtual-board start a virtual board to try with mpremote"
 	@echo "make test-mpy      MicroPython only (framework as .mpy, heap $(TEST_HEAP))"
 	@echo "make mpy           compile the framework with mpy-cross into $(MPY_DIR)"
 	@echo "make footprint     .mpy sizes and RAM on MicroPython, beside Microdot 2.7.0"
@@ -46,10 +49,11 @@ $(MPY_DIR)/%.mpy: framework/%.py
 
 mpy: $(MPYS)
 
-# both runtimes run even when the first fails; pytest's 5 (no tests) is ok
+# every part runs even when one fails; pytest's 5 (no tests) is ok
 test: $(SETUP_STAMP)
 	@status=0; $(MAKE) --no-print-directory test-cpython || status=1; \
-	$(MAKE) --no-print-directory test-mpy || status=1; exit $$status
+	$(MAKE) --no-print-directory test-mpy || status=1; \
+	$(MAKE) --no-print-directory hil-virtual || status=1; exit $$status
 
 test-cpython: $(SETUP_STAMP)
 	@$(PYTHON) -m pytest -q tests; s=$$?; [ $$s -eq 5 ] && s=0; exit $$s
@@ -60,6 +64,22 @@ test-mpy: $(SETUP_STAMP) mpy
 demo: $(SETUP_STAMP) mpy
 	@echo "Serving examples/hello on http://127.0.0.1:$(PORT)/ (MicroPython, heap $(DEMO_HEAP)); Ctrl-C stops"
 	cd examples/hello && MICROPYPATH=../../$(MPY_DIR):.frozen $(MICROPYTHON) -X heapsize=$(DEMO_HEAP) main.py
+
+# Hardware-in-the-loop: the virtual board (CI), or boards on this machine's
+# serial ports with HIL_PORT, HIL_BOARD, HIL_WIFI_SSID, HIL_WIFI_PSK set.
+HIL_REPORTS := tests/hil/reports
+hil-virtual: $(SETUP_STAMP)
+	@mkdir -p $(HIL_REPORTS)
+	@HIL_BACKEND=virtual $(PYTHON) -m pytest -q -rfEs tests/hil \
+		--junitxml=$(HIL_REPORTS)/junit-virtual.xml; s=$$?; [ $$s -eq 5 ] && s=0; exit $$s
+
+hil: $(SETUP_STAMP)
+	@mkdir -p $(HIL_REPORTS)
+	@HIL_BACKEND=serial $(PYTHON) -m pytest -q -rfEs tests/hil \
+		--junitxml=$(HIL_REPORTS)/junit-$${HIL_BOARD:-board}.xml
+
+virtual-board: $(SETUP_STAMP)
+	$(PYTHON) tests/hil/virtual_board.py
 
 test-firmware: $(SETUP_STAMP)
 	@$(PYTHON) -m pytest -q -rs tests/test_firmware.py; s=$$?; [ $$s -eq 5 ] && s=0; exit $$s

@@ -461,3 +461,16 @@ def test_a_reused_response_object_is_framed_afresh():
         assert body == b'same' and 'connection' not in headers
         await close(w)
     serve(app, client)
+
+
+def test_tls_handshake_on_the_http_port_is_refused_at_once():
+    """A request cannot start with a control or non-ASCII byte: a TLS
+    ClientHello gets its 400 without waiting for a line end."""
+    async def client(port):
+        r, w = await connect(port)
+        await send(w, b'\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03')
+        res = await read_response(r, timeout=3)
+        await close(w)
+        return res
+    status, headers, body = serve(make_app(), client)
+    assert status == 400

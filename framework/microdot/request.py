@@ -82,6 +82,13 @@ class Request:
         rd = client_reader if isinstance(client_reader, Reader) \
             else Reader(client_reader)
         limit = Request.max_readline
+        if rd.buffered():
+            # a request starts with a method name: bytes outside printable
+            # ASCII (a TLS handshake on the HTTP port...) are refused now,
+            # not after the header timeout
+            c = rd.buf[rd.pos]
+            if (c < 33 or c > 126) and c != 13 and c != 10:
+                raise ProtocolError(400, 'Bad request line')
         line = await rd.line(limit, 414)
         if line == b'':  # RFC 9112: a stray CRLF before a request is ignored
             line = await rd.line(limit, 414)

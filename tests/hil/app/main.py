@@ -1,0 +1,141 @@
+# The app the hardware-in-the-loop suite runs on the board (as main.py).
+import gc
+import hashlib
+import json
+import binascii
+from microdot import Microdot, Request, Response
+from microdot.board import connect_wifi, announce
+from microdot.multipart import FormDataIter, FileUpload
+from microdot.session import Session, with_session
+from microdot.sse import with_sse
+from microdot.static import static
+from microdot.websocket import with_websocket
+
+try:
+    with open('hil.json') as f:
+        PORT = json.load(f).get('port', 80)
+except OSError:
+    PORT = 80
+
+Request.max_content_length = 2 * 1024 * 1024
+app = Microdot()
+Session(app, secret_key='hil-session-key-of-some-length')
+static(app, '/static', 'static')
+
+
+@app.route('/')
+async def index(req):
+    return 'hello from the board'
+
+
+@app.route('/status/<int:code>')
+async def status(req, code):
+    return 'status %d' % code, code
+
+
+@app.post('/json')
+async def echo_json(req):
+    return {'got': req.json, 'type': req.content_type}
+
+
+@app.route('/query', methods=['GET', 'POST'])
+async def query(req):
+    form = req.form
+    return {'args': {k: req.args.getlist(k) for k in req.args},
+            'form': {k: form.getlist(k) for k in form} if form else None}
+
+
+@app.route('/cookies')
+async def cookies(req):
+    res = Response({'cookies': req.cookies})
+    res.set_cookie('visited', 'yes', http_only=True)
+    return res
+
+
+@app.route('/filesize/<name>')
+async def filesize(req, name):
+    import os
+    return str(os.stat(name)[6])
+
+
+@app.route('/session')
+@with_session
+async def session_view(req, session):
+    n = session.get('n', 0) + 1
+    session['n'] = n
+    session.save()
+    return {'n': n}
+
+
+@app.post('/upload')
+async def upload(req):
+    out = {}
+    async for name, value in FormDataIter(req):
+        if isinstance(value, FileUpload):
+            h = hashlib.sha256()
+            size = 0
+            with open('upload.bin', 'wb') as f:
+                while True:
+                    data = await value.read(1024)
+                    if not data:
+                        break
+                    h.update(data)
+                    f.write(data)
+                    size += len(data)
+            out[name] = {'size': size, 'filename': value.filename,
+                         'sha256': binascii.hexlify(h.digest()).decode()}
+        else:
+            out[name] = value
+    return out
+
+
+@app.route('/download/<int:size>')
+async def download(req, size):
+    # a deterministic pattern, streamed 1 KB at a time
+    block = bytes(range(256)) * 4
+
+    def gen():
+        left = size
+        while left > 0:
+            n = min(left, 1024)
+            yield block[:n]
+            left -= n
+    return gen(), {'Content-Type': 'application/octet-stream'}
+
+
+@app.route('/ws')
+@with_websocket
+async def ws(req, ws):
+    while True:
+        await ws.send(await ws.receive())
+
+
+@app.route('/events')
+@with_sse
+async def events(req, sse):
+    for i in range(int(req.args.get('n', 5))):
+        await sse.send({'i': i}, event_id=str(i))
+
+
+@app.route('/sleep')
+async def sleep(req):
+    import asyncio
+    await asyncio.sleep(float(req.args.get('s', '0.2')))
+    return 'slept'
+
+
+@app.route('/rssi')
+async def rssi(req):
+    import network
+    return str(network.WLAN(network.STA_IF).status('rssi'))
+
+
+@app.route('/mem')
+async def mem(req):
+    gc.collect()
+    return str(gc.mem_free())
+
+
+ip = connect_wifi()
+announce(ip, PORT)
+app.run(port=PORT)

@@ -1,0 +1,254 @@
+"""Hardware-in-the-loop suite: a board on a serial port (or the virtual
+board), its Wi-Fi, an app on it, and HTTP against the address it reports.
+
+Options (each with an environment variable as its default):
+
+  --hil-backend virtual|serial   HIL_BACKEND   (virtual)
+  --hil-port PORT                HIL_PORT      device path or pyserial URL
+                                               (socket://host:port, rfc2217://...)
+  --hil-board NAME               HIL_BOARD     upstream board name (RPI_PICO_W...)
+  --hil-firmware FILE            HIL_FIRMWARE  flash this image first
+  --hil-wifi-ssid SSID           HIL_WIFI_SSID
+  --hil-wifi-psk PSK             HIL_WIFI_PSK  (from the environment only; never logged)
+  --hil-netns auto|on|off        HIL_NETNS     virtual board's own address (auto)
+  --hil-heap SIZE                HIL_HEAP      virtual board's heap (192k)
+
+Markers: ``hil`` (every test here), ``hardware_only`` (skipped on the
+virtual board, with the reason), ``boards('RPI_PICO_W', ...)`` (only on
+those boards).
+"""
+import json
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+REPORTS = os.path.join(HERE, 'reports')
+sys.path.insert(0, HERE)
+
+from device import Device  # noqa: E402
+
+
+def pytest_addoption(parser):
+    g = parser.getgroup('hil', 'hardware-in-the-loop')
+    env = os.environ.get
+    g.addoption('--hil-backend', default=env('HIL_BACKEND', 'virtual'),
+                choices=('virtual', 'serial'))
+    g.addoption('--hil-port', default=env('HIL_PORT'))
+    g.addoption('--hil-board', default=env('HIL_BOARD'))
+    g.addoption('--hil-firmware', default=env('HIL_FIRMWARE'))
+    g.addoption('--hil-wifi-ssid', default=env('HIL_WIFI_SSID'))
+    g.addoption('--hil-wifi-psk', default=env('HIL_WIFI_PSK'),
+                help='better set HIL_WIFI_PSK in the environment')
+    g.addoption('--hil-netns', default=env('HIL_NETNS', 'auto'),
+                choices=('auto', 'on', 'off'))
+    g.addoption('--hil-heap', default=env('HIL_HEAP', '192k'))
+
+
+def pytest_configure(config):
+    config.addinivalue_line('markers', 'hil: hardware-in-the-loop test')
+    config.addinivalue_line('markers', 'hardware_only: needs a physical '
+                            'board (skipped on the virtual board)')
+    config.addinivalue_line('markers', 'boards(*names): only on these '
+                            'boards')
+
+
+def board_name(config):
+    if config.getoption('hil_backend') == 'virtual':
+        return 'VIRTUAL'
+    return config.getoption('hil_board') or 'UNKNOWN'
+
+
+def pytest_collection_modifyitems(config, items):
+    name = board_name(config)
+    for item in items:
+        item.add_marker('hil')
+        if item.get_closest_marker('hardware_only') and name == 'VIRTUAL':
+            item.add_marker(pytest.mark.skip(
+                reason='needs a physical board: the virtual board cannot '
+                'prove it'))
+        m = item.get_closest_marker('boards')
+        if m and name not in m.args:
+            item.add_marker(pytest.mark.skip(
+                reason='only on %s (this is %s)' % (', '.join(m.args),
+                                                    name)))
+
+
+def _flash(config, port):
+    firmware = config.getoption('hil_firmware')
+    board = config.getoption('hil_board')
+    if not firmware:
+        return
+    if not board:
+        pytest.exit('--hil-firmware needs --hil-board (HIL_BOARD) to know '
+                    'how to flash', 2)
+    out = os.path.join(ROOT, 'firmware', 'build', board)
+    os.makedirs(out, exist_ok=True)
+    # make flash takes the image from firmware/build/<BOARD>
+    target = os.path.join(out, os.path.basename(firmware))
+    if os.path.abspath(firmware) != os.path.abspath(target):
+        import shutil
+        shutil.copy(firmware, target)
+    r = subprocess.run(['make', '-C', ROOT, '--no-print-directory', 'flash',
+                        'BOARD=' + board, 'PORT=' + (port or '')])
+    if r.returncode:
+        pytest.exit('flashing %s failed (see above)' % board, 2)
+    time.sleep(3)  # the board reboots and its USB port comes back
+
+
+@pytest.fixture(scope='session')
+def board(request):
+    """The board for the whole run: the virtual one started, or the
+    physical one flashed (if asked) and its serial port opened."""
+    config = request.config
+    os.makedirs(REPORTS, exist_ok=True)
+    vb = None
+    if config.getoption('hil_backend') == 'virtual':
+        from virtual_board import VirtualBoard
+        vb = VirtualBoard(heap=config.getoption('hil_heap'),
+                          ssid=config.getoption('hil_wifi_ssid') or
+                          'hil-network',
+                          psk=config.getoption('hil_wifi_psk') or
+                          'hil-password',
+                          netns=config.getoption('hil_netns'))
+        try:
+            vb.start()
+        except RuntimeError as exc:
+            pytest.skip(str(exc))
+        port = vb.port
+    else:
+        port = config.getoption('hil_port')
+        if not port:
+            pytest.exit('the serial backend needs --hil-port (HIL_PORT): '
+                        'the board\'s serial device or a pyserial URL', 2)
+        _flash(config, port)
+    try:
+        dev = Device(port, board_name(config))
+    except RuntimeError as exc:
+        if vb:
+            vb.stop()
+        pytest.exit(str(exc), 2)
+    dev.virtual = vb
+    dev.info_start = _info(dev)
+    yield dev
+    try:
+        dev.info_end = _info(dev)
+    except Exception:
+        dev.info_end = None
+    config._hil_summary = _summary(dev)
+    dev.close()
+    if vb:
+        vb.stop()
+
+
+def _info(dev):
+    out = dev.exec('import sys, gc\ngc.collect()\n'
+                   'print(repr((sys.implementation.version, '
+                   'getattr(sys.implementation, "_machine", ""), '
+                   'gc.mem_free())))', timeout=20)
+    version, machine, free = eval(out.strip())
+    return {'micropython': '.'.join(str(v) for v in version[:3]),
+            'machine': machine, 'mem_free': free}
+
+
+def _summary(dev):
+    lines = ['board: %s on %s' % (dev.name, dev.port)]
+    if dev.virtual:
+        lines.append('virtual board address: %s' % dev.virtual.ip)
+    s, e = dev.info_start, getattr(dev, 'info_end', None)
+    lines.append('firmware: MicroPython %s, %s' % (s['micropython'],
+                                                   s['machine']))
+    lines.append('free RAM at start: %d' % s['mem_free'])
+    if e:
+        lines.append('free RAM at end: %d' % e['mem_free'])
+    text = '\n'.join(lines)
+    with open(os.path.join(REPORTS, 'summary-%s.txt' % dev.name), 'w') as f:
+        f.write(text + '\n')
+    with open(os.path.join(REPORTS, 'serial-%s.log' % dev.name), 'w') as f:
+        f.write(dev.serial_log())
+    return text
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    text = getattr(config, '_hil_summary', None)
+    if text:
+        terminalreporter.section('hardware-in-the-loop')
+        terminalreporter.write_line(text)
+
+
+@pytest.fixture(scope='session')
+def repl(board):
+    """The board's raw REPL (``exec``, ``eval``, ``put``)."""
+    return board
+
+
+@pytest.fixture(scope='session')
+def wifi_settings(request):
+    c = request.config
+    return (c.getoption('hil_wifi_ssid') or 'hil-network',
+            c.getoption('hil_wifi_psk') or 'hil-password')
+
+
+@pytest.fixture(scope='session')
+def wifi(repl, wifi_settings):
+    """Join Wi-Fi (deadline 30 s) and return the board's IP address; on
+    failure the test fails with the WLAN status, never the password."""
+    ssid, psk = wifi_settings
+    repl.put('wifi.json', json.dumps({'ssid': ssid,
+                                      'password': psk}).encode())
+    try:
+        out = repl.exec('from microdot.board import connect_wifi\n'
+                        'print("IP", connect_wifi(retries=2, timeout=12))',
+                        timeout=40)
+    except RuntimeError as exc:
+        pytest.fail('Wi-Fi failed: %s' % str(exc).replace(psk, '***'))
+    return out.split('IP', 1)[1].strip()
+
+
+APP_DIR = os.path.join(HERE, 'app')
+
+
+@pytest.fixture(scope='session')
+def app(board, wifi):
+    """Upload the test app (main.py, its static files) with the Wi-Fi
+    settings, soft reset, wait for its ready line; yield the base URL."""
+    board.mkdir('static')
+    for name in ('main.py', 'static/index.html'):
+        with open(os.path.join(APP_DIR, name), 'rb') as f:
+            board.put(name, f.read())
+    board.put('hil.json', json.dumps({'port': 80 if board.virtual is None
+                                      or board.virtual.netns else 8765})
+              .encode())
+    url = board.start_app(timeout=60)
+    yield url.rstrip('/')
+    board.stop_app()
+    board.exec('import os\nos.remove("main.py")')
+
+
+@pytest.fixture
+def http(app):
+    """A requests session for the app, with a timeout on every call."""
+    requests = pytest.importorskip('requests')
+
+    class Session(requests.Session):
+        def request(self, method, url, **kw):
+            kw.setdefault('timeout', 30)
+            return super().request(method, app + url, **kw)
+    s = Session()
+    yield s
+    s.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    rep = outcome.get_result()
+    if rep.failed:
+        dev = getattr(item, 'funcargs', {}).get('board')
+        if dev is not None:
+            rep.sections.append(('serial log (last 3000 characters)',
+                                 dev.serial_log()[-3000:]))

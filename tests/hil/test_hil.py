@@ -1,0 +1,235 @@
+"""The framework on a board, over its network: the same cases on a
+physical board and on the virtual board."""
+import asyncio
+import hashlib
+import json
+import os
+import socket
+import threading
+import time
+from urllib.parse import urlsplit
+
+import pytest
+
+MB = 1024 * 1024
+PATTERN = bytes(range(256)) * 4
+
+
+def addr(app):
+    u = urlsplit(app)
+    return u.hostname, u.port or 80
+
+
+def raw(app, data, read_until_close=True, timeout=10):
+    """Send bytes on a new connection; return what comes back."""
+    s = socket.create_connection(addr(app), timeout=timeout)
+    s.sendall(data)
+    out = b''
+    try:
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            out += chunk
+            if not read_until_close and b'\r\n\r\n' in out:
+                break
+    finally:
+        s.close()
+    return out
+
+
+def test_wrong_wifi_password_is_reported(repl, wifi_settings, board):
+    # first in the file: the REPL is free until the app starts
+    ssid, _ = wifi_settings
+    out = repl.exec(
+        'from microdot.board import connect_wifi, WifiError\n'
+        'import network\n'
+        'network.WLAN(network.STA_IF).disconnect()\n'
+        'try:\n'
+        '    connect_wifi(%r, "wrong-password-xyz", retries=1, timeout=8)\n'
+        'except WifiError as e:\n'
+        '    print("ERR", e)\n' % ssid, timeout=30)
+    assert 'ERR' in out and 'wrong password' in out
+    assert 'wrong-password-xyz' not in out
+
+
+def test_board_reports_its_own_address(app, board):
+    host = addr(app)[0]
+    if board.virtual and board.virtual.netns:
+        assert host != '127.0.0.1', host  # its own address, not loopback
+    assert host == board.virtual.ip if board.virtual else host
+
+
+def test_routing_and_status_codes(http):
+    r = http.get('/')
+    assert (r.status_code, r.text) == (200, 'hello from the board')
+    assert r.headers['Content-Type'].startswith('text/plain')
+    assert http.get('/status/418').status_code == 418
+    assert http.get('/nowhere').status_code == 404
+    assert http.post('/').status_code == 405
+
+
+def test_json_in_and_out(http):
+    r = http.post('/json', json={'temp': 21.5, 'tags': ['a', 'é']})
+    assert r.json() == {'got': {'temp': 21.5, 'tags': ['a', 'é']},
+                        'type': 'application/json'}
+    r = http.post('/json', data='{bad', headers={
+        'Content-Type': 'application/json'})
+    assert r.status_code == 400
+
+
+def test_query_strings_and_forms(http):
+    r = http.get('/query?a=1&a=2&b=x%20y')
+    assert r.json()['args'] == {'a': ['1', '2'], 'b': ['x y']}
+    r = http.post('/query', data={'name': 'Ann', 'city': 'Zürich'})
+    assert r.json()['form'] == {'name': ['Ann'], 'city': ['Zürich']}
+
+
+def test_cookies_and_sessions(http):
+    r = http.get('/cookies', cookies={'theme': 'dark'})
+    assert r.json() == {'cookies': {'theme': 'dark'}}
+    assert 'HttpOnly' in r.headers['Set-Cookie']
+    assert [http.get('/session').json()['n'] for _ in range(3)] == [1, 2, 3]
+
+
+def test_one_megabyte_upload_stored_on_the_board(http):
+    data = os.urandom(MB)
+    r = http.post('/upload', files={'fw': ('fw.bin', data)},
+                  data={'note': 'hil'}, timeout=120)
+    assert r.status_code == 200, r.text
+    assert r.json() == {'note': 'hil', 'fw': {
+        'size': MB, 'filename': 'fw.bin',
+        'sha256': hashlib.sha256(data).hexdigest()}}
+    assert http.get('/filesize/upload.bin').text == str(MB)
+
+
+def test_one_megabyte_streamed_download(http):
+    r = http.get('/download/%d' % MB, stream=True, timeout=120)
+    body = b''.join(r.iter_content(65536))
+    assert len(body) == MB
+    assert body == (PATTERN * (MB // len(PATTERN)))
+
+
+def test_static_file_and_304(http):
+    r = http.get('/static/index.html')
+    assert r.status_code == 200 and b'static page' in r.content
+    assert r.headers['Content-Type'] == 'text/html'
+    r2 = http.get('/static/index.html',
+                  headers={'If-None-Match': r.headers['ETag']})
+    assert r2.status_code == 304 and r2.content == b''
+    assert http.get('/static/../main.py').status_code == 404
+
+
+def test_websocket_echo(app):
+    websockets = pytest.importorskip('websockets')  # noqa: F841
+    from websockets.asyncio.client import connect
+
+    async def talk():
+        async with connect(app.replace('http', 'ws') + '/ws') as ws:
+            out = []
+            for msg in ['hello', b'\x00\xff' * 100, 'é' * 200]:
+                await ws.send(msg)
+                out.append(await ws.recv())
+            return out
+    assert asyncio.run(asyncio.wait_for(talk(), 30)) == \
+        ['hello', b'\x00\xff' * 100, 'é' * 200]
+
+
+def test_sse_events(http):
+    r = http.get('/events?n=4', stream=True)
+    assert r.headers['Content-Type'] == 'text/event-stream'
+    text = r.content.decode()
+    assert text == ''.join('id: %d\ndata: {"i": %d}\n\n' % (i, i)
+                           for i in range(4))
+
+
+def test_keep_alive_and_pipelining(app):
+    req = b'GET / HTTP/1.1\r\nHost: b\r\n\r\n'
+    out = raw(app, req * 2 + b'GET /status/201 HTTP/1.1\r\nHost: b\r\n'
+              b'Connection: close\r\n\r\n')
+    assert out.count(b'HTTP/1.1 200 OK') == 2
+    assert out.count(b'HTTP/1.1 201 Created') == 1
+    assert out.endswith(b'status 201')
+
+
+def test_sixteen_concurrent_clients(app):
+    import requests
+    results = []
+
+    def client():
+        for attempt in range(5):
+            r = requests.get(app + '/sleep?s=0.3', timeout=30)
+            if r.status_code != 503:  # 503 + Retry-After: over the cap
+                break
+            time.sleep(float(r.headers.get('Retry-After', 1)) / 4)
+        results.append((r.status_code, r.text, attempt))
+    threads = [threading.Thread(target=client) for _ in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert len(results) == 16
+    assert all(r[:2] == (200, 'slept') for r in results), results
+
+
+def test_slow_and_malformed_clients(app, http):
+    # a client that sends half a request head and stops
+    slow = socket.create_connection(addr(app), timeout=30)
+    slow.sendall(b'GET / HTTP/1.1\r\nHost: b\r\nX-Slow: ')
+    try:
+        t0 = time.time()
+        assert http.get('/').status_code == 200
+        assert time.time() - t0 < 5  # others are served meanwhile
+        for bad, status in ((b'NOT A REQUEST\r\n\r\n', b'400'),
+                            (b'GET / HTTP/1.1\r\nX: ' + b'a' * 5000 +
+                             b'\r\n\r\n', b'431'),
+                            (b'GET /' + b'a' * 5000 + b' HTTP/1.1\r\n\r\n',
+                             b'414'),
+                            (b'GET / HTTP/1.1\r\nHost: b\r\nContent-Length: '
+                             b'5\r\nTransfer-Encoding: chunked\r\n\r\n',
+                             b'400'),
+                            (b'\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03',
+                             b'400')):
+            out = raw(app, bad)
+            assert out[9:12] == status, (bad[:30], out[:80])
+        # the slow client is cut off by the header timeout (10 s)
+        slow.settimeout(20)
+        assert slow.recv(100) == b''
+    finally:
+        slow.close()
+    assert http.get('/').status_code == 200
+
+
+def test_free_ram_after_1000_requests(http):
+    """Free heap after gc, before and after 1,000 requests (keep-alive),
+    within 2 KB: nothing accumulates per request."""
+    def free():
+        return max(int(http.get('/mem').text) for _ in range(3))
+    for _ in range(20):
+        http.get('/')  # first use of every code path
+    before = free()
+    for i in range(1000):
+        r = http.get('/query?i=%d' % i)
+        assert r.status_code == 200
+    after = free()
+    print('free heap before %d, after 1000 requests %d' % (before, after))
+    assert after >= before - 2048
+
+
+def test_survives_client_disconnecting_mid_response(app, http):
+    for _ in range(3):
+        s = socket.create_connection(addr(app), timeout=10)
+        s.sendall(b'GET /download/%d HTTP/1.1\r\nHost: b\r\n\r\n' % MB)
+        got = 0
+        while got < 20000:
+            got += len(s.recv(4096))
+        s.close()  # gone, with most of the megabyte unsent
+    time.sleep(0.5)
+    assert http.get('/').text == 'hello from the board'
+
+
+@pytest.mark.hardware_only
+def test_wifi_signal_is_reported(http):
+    """Only a real radio has a signal strength worth checking."""
+    rssi = int(http.get('/rssi').text)
+    assert -100 < rssi < 0
