@@ -4,10 +4,10 @@ against the app in tests/apps/ext_app.py served by CPython and by the
 MicroPython unix port (the framework as .mpy).  The app with all three
 extensions runs at a 96 KB heap: on the 64-bit unix port their bytecode
 alone takes about 20 KB of it, which a board with frozen modules doesn't
-pay.  The 1 MB upload is repeated with the upload-only app at the
-smallest heap it starts in as .mpy on the 64-bit unix port, 72 KB
-(UPLOAD_HEAP to change it): the upload itself streams through a buffer of
-about 1 KB, and the app serves it with 10 KB of that heap still free.
+pay.  The 1 MB upload is repeated with the upload-only app as .mpy at an
+80 KB heap (UPLOAD_HEAP to change it).  The upload itself streams through a
+few small buffers; the app starts at 72 KB and usually passes there too,
+but that close to the edge a fragmented heap fails one run in ten.
 With the framework frozen, as on a board (the unix image that
 ``make firmware BOARD=UNIX`` builds from a MicroPython tree), the same
 upload passes at 64 KB; that test skips where the image is missing.
@@ -91,7 +91,7 @@ if not MICROPYTHON:
     @pytest.fixture(scope='module')
     def upload_board(tmp_path_factory):
         proc, log, info = start('micropython', tmp_path_factory,
-                                os.environ.get('UPLOAD_HEAP', '72k'),
+                                os.environ.get('UPLOAD_HEAP', '80k'),
                                 'upload')
         yield info
         stop(proc, log)
@@ -136,7 +136,7 @@ if not MICROPYTHON:
     def test_one_megabyte_upload_with_requests(server):
         upload_megabyte(server)
 
-    def test_one_megabyte_upload_at_72k(upload_board):
+    def test_one_megabyte_upload_as_mpy(upload_board):
         upload_megabyte(upload_board)
 
     @pytest.fixture(scope='module')

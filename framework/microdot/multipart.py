@@ -6,7 +6,7 @@ in RAM whole.  Remember to raise ``Request.max_content_length`` for big
 uploads.
 """
 from microdot.app import abort
-from microdot.helpers import wraps, invoke_handler, iscoroutine
+from microdot.helpers import CPYTHON, wraps, invoke_handler, iscoroutine
 from microdot.request import Request
 
 
@@ -14,7 +14,9 @@ class FormDataIter:
     """``async for name, value in FormDataIter(request)``: ``value`` is a
     str for a field, a ``FileUpload`` for a file (read it before the next
     iteration, or it is skipped)."""
-    buffer_size = 512
+    # small on a board: the parser allocates a few blocks of this size per
+    # read, which a fragmented heap finds more easily than big ones
+    buffer_size = 1024 if CPYTHON else 256
     #: Most header lines a part may have, and longest header line
     max_part_headers = 8
     max_line = 1024
