@@ -15,7 +15,7 @@ SOURCES := $(wildcard framework/microdot/*.py)
 MPYS := $(patsubst framework/%.py,$(MPY_DIR)/%.mpy,$(SOURCES))
 SETUP_STAMP := $(BUILD)/.setup-done
 
-.PHONY: help setup mpy test test-cpython test-mpy test-firmware hil hil-virtual virtual-board demo footprint bench clean
+.PHONY: help setup mpy test test-cpython test-mpy test-firmware fuzz soak hil hil-virtual virtual-board demo footprint bench clean
 
 help:
 	@echo "make demo          set up, then serve examples/hello on the MicroPython unix port"
@@ -24,6 +24,8 @@ help:
 	@echo "make hil-virtual   the hardware-in-the-loop suite against the virtual board"
 	@echo "make hil           the same against a board: HIL_PORT, HIL_BOARD, HIL_WIFI_SSID, HIL_WIFI_PSK"
 	@echo "make virtual-board start a virtual board to try with mpremote"
+	@echo "make fuzz          coverage-guided fuzzing of the parsers (atheris, FUZZ_SECONDS=60)"
+	@echo "make soak          10,000 mixed requests against MicroPython at 64 KB; a report"
 	@echo "make test-mpy      MicroPython only (framework as .mpy, heap $(TEST_HEAP))"
 	@echo "make mpy           compile the framework with mpy-cross into $(MPY_DIR)"
 	@echo "make footprint     .mpy sizes and RAM on MicroPython, beside Microdot 2.7.0"
@@ -80,6 +82,15 @@ hil: $(SETUP_STAMP)
 
 virtual-board: $(SETUP_STAMP)
 	$(PYTHON) tests/hil/virtual_board.py
+
+# Coverage-guided fuzzing of the parsers with atheris (not in CI)
+FUZZ_SECONDS ?= 60
+fuzz: $(SETUP_STAMP)
+	@$(PYTHON) -c "import atheris" 2>/dev/null || $(PYTHON) -m pip install -q atheris
+	$(PYTHON) tests/fuzz/fuzz_request.py -max_total_time=$(FUZZ_SECONDS)
+
+soak: $(SETUP_STAMP)
+	$(PYTHON) bench/soak.py
 
 test-firmware: $(SETUP_STAMP)
 	@$(PYTHON) -m pytest -q -rs tests/test_firmware.py; s=$$?; [ $$s -eq 5 ] && s=0; exit $$s

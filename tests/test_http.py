@@ -64,6 +64,7 @@ def test_repeated_headers():
 def test_framing():
     def head(**kw):
         h = NoCaseDict()
+        kw.setdefault('Host', 'example.com')
         for k, v in kw.items():
             h[k.replace('_', '-')] = v
         return h
@@ -81,6 +82,8 @@ def test_framing():
         assert status_of(check_head, h, '1.1') == status
     assert status_of(check_head, head(Transfer_Encoding='chunked'),
                      '1.0') == 400
+    assert status_of(check_head, NoCaseDict(), '1.1') == 400  # no Host
+    assert check_head(NoCaseDict(), '1.0') == (0, False)
     check_head(head(Host='example.com:8080'), '1.1')
     check_head(head(Host='[::1]:80'), '1.1')
 

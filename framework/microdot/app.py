@@ -1,7 +1,8 @@
 """``Microdot``: route registration, hooks, error handlers, dispatch."""
 import asyncio
 import gc
-from microdot.helpers import CPYTHON, invoke_handler, print_exception, mro
+from microdot.helpers import CPYTHON, invoke_handler, print_exception, \
+    mro, is_disconnect
 from microdot.http import ProtocolError
 from microdot.response import Response
 from microdot.routing import URLPattern
@@ -268,6 +269,9 @@ class Microdot:
     async def _handle_exception(self, req, exc):
         if isinstance(exc, ProtocolError):
             return await self.error_response(req, exc.status, exc.reason)
+        if isinstance(exc, EOFError) or (
+                isinstance(exc, OSError) and is_disconnect(exc)):
+            raise exc  # the client left mid-request: nobody to answer
         if isinstance(exc, MemoryError):
             gc.collect()
         print_exception(exc)

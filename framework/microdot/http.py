@@ -105,7 +105,8 @@ def parse_cookies(header):
     cookies = {}
     for cookie in header.split(';'):
         name, _, value = cookie.strip().partition('=')
-        cookies[name] = value
+        if name:  # an empty piece ("a=1; ;") names nothing
+            cookies[name] = value
     return cookies
 
 
@@ -115,7 +116,8 @@ def parse_request_line(line):
         method, target, version = line.decode().split(' ')
     except (UnicodeError, ValueError):
         raise ProtocolError(400, 'Bad request line')
-    if bad_token(method) or not target or bad_chars(target) or (
+    if bad_token(method) or not target or bad_chars(target) or \
+            max(target) > '~' or (  # a URI is ASCII; UTF-8 comes %-encoded
                 target[0] != '/' and target != '*' and
                 not target.startswith(('http://', 'https://'))):
         raise ProtocolError(400, 'Bad request line')
@@ -159,7 +161,10 @@ def add_header(headers, line):
 
 def check_head(headers, version):
     """Validate framing headers; return ``(content_length, chunked)``."""
-    if bad_chars(headers.get('Host', ''), '/\\@?#"<>{}|^`'):
+    host = headers.get('Host')
+    if host is None and version != '1.0':
+        raise ProtocolError(400, 'Missing Host')  # RFC 9112, section 3.2
+    if host and bad_chars(host, '/\\@?#"<>{}|^`'):
         raise ProtocolError(400, 'Bad Host')
     te = headers.get('Transfer-Encoding')
     cl = headers.get('Content-Length')
@@ -185,15 +190,24 @@ def connection_tokens(headers):
 
 async def _exactly(stream, n, strict=True):
     # readexactly() for Reader and Body; not strict: may end early at EOF
-    out = b''
-    while len(out) < n:
-        data = await stream.read(n - len(out))
+    data = await stream.read(n)
+    if len(data) == n or not data:
+        if strict and len(data) < n:
+            raise EOFError('connection closed')
+        return data  # the usual case: one read, nothing to join
+    # pieces joined once at the end: no quadratic copying, and no buffer
+    # of the most that may come (a chunked body's limit) allocated ahead
+    pieces = [data]
+    got = len(data)
+    while got < n:
+        data = await stream.read(n - got)
         if not data:
             if strict:
                 raise EOFError('connection closed')
             break
-        out += data
-    return out
+        pieces.append(data)
+        got += len(data)
+    return b''.join(pieces)
 
 
 class Reader:
@@ -276,6 +290,7 @@ class Body:
         self.done = not chunked and not length
         self.writer = writer    # set while a 100 Continue is owed
         self.pre = b''          # bytes already read ahead
+        self.pre_pos = 0        # how many of them were handed out
 
     async def read(self, n=-1):
         if n < 0:
@@ -290,7 +305,14 @@ class Body:
             c.arm(c.read_timeout)  # the server's watchdog enforces it
         try:
             if self.pre:
-                data, self.pre = self.pre[:n], self.pre[n:]
+                # hand out the read-ahead bytes from a position, without
+                # copying what is left on every read
+                i = self.pre_pos
+                data = self.pre[i:i + n]
+                i += len(data)
+                if i >= len(self.pre):
+                    self.pre, i = b'', 0
+                self.pre_pos = i
                 return data
             if self.writer is not None:
                 w, self.writer = self.writer, None

@@ -54,7 +54,10 @@ class FormDataIter:
             line = await self._line()
             if not line:
                 break
-            key, _, value = line.decode().partition(':')
+            try:
+                key, _, value = line.decode().partition(':')
+            except UnicodeError:
+                abort(400, 'Bad multipart header')
             key = key.strip().lower()
             if key == 'content-disposition':
                 kind, _, params = value.partition(';')

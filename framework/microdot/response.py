@@ -43,7 +43,16 @@ class Response:
         if isinstance(body, (dict, list)):
             body = json.dumps(body)
             self.headers['Content-Type'] = 'application/json; charset=UTF-8'
-        self.body = body.encode() if isinstance(body, str) else body
+        if isinstance(body, str):
+            body = body.encode()
+        elif body is not None and not isinstance(body, (bytes, bytearray)) \
+                and not hasattr(body, 'read') and \
+                not hasattr(body, '__next__') and \
+                not hasattr(body, '__anext__'):
+            # refused here, as a 500, not half-way through sending it
+            raise TypeError('unsupported response body type: ' +
+                            type(body).__name__)
+        self.body = body
         self.is_head = False
 
     # Cookies and files live in modules of their own, loaded on first use,
@@ -143,7 +152,13 @@ class Response:
                 if not data:
                     continue
                 sent += len(data)
-                if chunked:
+                if chunked and len(data) > 512:
+                    # a big piece goes out as it is, between its chunk
+                    # head and tail: no copy of it to allocate
+                    await stream.awrite(b'%x\r\n' % len(data))
+                    await stream.awrite(data)
+                    data = b'\r\n'
+                elif chunked:
                     data = b'%x\r\n' % len(data) + data + b'\r\n'
                 await stream.awrite(data)
             if chunked:

@@ -24,6 +24,7 @@ class Conn(Reader):
     and the deadline the server enforces on whatever it is waiting for."""
     deadline = None     # ticks_ms; past it the task is cancelled
     write_timeout = 0   # ms allowed for each write
+    sent = False        # bytes of the current request's answer went out
 
     def __init__(self, reader, writer, read_timeout):
         super().__init__(reader)
@@ -42,6 +43,7 @@ class Conn(Reader):
             return default
 
     async def awrite(self, data):
+        self.sent = True
         if self.write_timeout:
             self.arm(self.write_timeout)
         await self._send(data)
@@ -272,6 +274,7 @@ class Server:
                     else:
                         await conn.awrite(_BUSY)
                         break
+                conn.sent = False
                 if not await self._request(conn, count):
                     break
                 count += 1
@@ -281,7 +284,10 @@ class Server:
             gc.collect()
             print('MemoryError: connection from %s dropped' % (
                 conn.get_extra_info('peername'),))
-            await _try_write(conn, _BUSY)
+            if not conn.sent:  # a 503 only where no answer has begun
+                await _try_write(conn, _BUSY)
+        except EOFError:
+            pass  # the client closed in the middle of a request
         except Exception as exc:
             if not isinstance(exc, OSError) or not is_disconnect(exc):
                 print_exception(exc)

@@ -40,6 +40,14 @@ async def stream(req):
     return gen()
 
 
+@app.route('/big')
+async def big(req):
+    def gen():
+        for _ in range(64):
+            yield b'x' * 1024
+    return gen()
+
+
 @app.route('/mem')
 async def mem(req):
     gc.collect()
