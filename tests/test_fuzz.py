@@ -122,7 +122,9 @@ if not MICROPYTHON:
         max_size=5))
     def test_cookies_round_trip(d):
         header = '; '.join('%s=%s' % kv for kv in d.items())
-        assert parse_cookies(header) == d
+        parsed = parse_cookies(header)
+        parsed.pop('', None)  # an empty header names '' (as Microdot)
+        assert parsed == d
 
     # --- chunked bodies ---
 

@@ -105,8 +105,7 @@ def parse_cookies(header):
     cookies = {}
     for cookie in header.split(';'):
         name, _, value = cookie.strip().partition('=')
-        if name:  # an empty piece ("a=1; ;") names nothing
-            cookies[name] = value
+        cookies[name] = value  # "a=1;" gives '' too, as in Microdot
     return cookies
 
 

@@ -43,16 +43,7 @@ class Response:
         if isinstance(body, (dict, list)):
             body = json.dumps(body)
             self.headers['Content-Type'] = 'application/json; charset=UTF-8'
-        if isinstance(body, str):
-            body = body.encode()
-        elif body is not None and not isinstance(body, (bytes, bytearray)) \
-                and not hasattr(body, 'read') and \
-                not hasattr(body, '__next__') and \
-                not hasattr(body, '__anext__'):
-            # refused here, as a 500, not half-way through sending it
-            raise TypeError('unsupported response body type: ' +
-                            type(body).__name__)
-        self.body = body
+        self.body = body.encode() if isinstance(body, str) else body
         self.is_head = False
 
     # Cookies and files live in modules of their own, loaded on first use,
@@ -110,6 +101,13 @@ class Response:
         h = self.headers
         code = self.status_code
         body = self.body
+        if body is not None and not isinstance(body, (bytes, bytearray)) \
+                and not hasattr(body, 'read') and \
+                not hasattr(body, '__next__') and \
+                not hasattr(body, '__anext__'):
+            # refused before the head goes out: the client gets a 500
+            raise ValueError('unsupported response body type: ' +
+                             type(body).__name__)
         bodyless = self.is_head or code in (204, 304) or code < 200
         chunked = False
         size = len(body) if isinstance(body, bytes) else None
