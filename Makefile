@@ -15,12 +15,13 @@ SOURCES := $(wildcard framework/microdot/*.py)
 MPYS := $(patsubst framework/%.py,$(MPY_DIR)/%.mpy,$(SOURCES))
 SETUP_STAMP := $(BUILD)/.setup-done
 
-.PHONY: help setup mpy test test-cpython test-mpy test-firmware fuzz soak hil hil-virtual virtual-board demo footprint bench clean
+.PHONY: docs help setup mpy test test-cpython test-mpy test-firmware fuzz soak hil hil-virtual virtual-board demo footprint bench clean
 
 help:
 	@echo "make demo          set up, then serve examples/hello on the MicroPython unix port"
 	@echo "make test          run the test suite on CPython and on MicroPython"
 	@echo "make test-cpython  pytest only"
+	@echo "make docs          build the documentation site (build/site), warnings as errors"
 	@echo "make hil-virtual   the hardware-in-the-loop suite against the virtual board"
 	@echo "make hil           the same against a board: HIL_PORT, HIL_BOARD, HIL_WIFI_SSID, HIL_WIFI_PSK"
 	@echo "make virtual-board start a virtual board to try with mpremote"
@@ -55,7 +56,13 @@ mpy: $(MPYS)
 test: $(SETUP_STAMP)
 	@status=0; $(MAKE) --no-print-directory test-cpython || status=1; \
 	$(MAKE) --no-print-directory test-mpy || status=1; \
-	$(MAKE) --no-print-directory hil-virtual || status=1; exit $$status
+	$(MAKE) --no-print-directory hil-virtual || status=1; \
+	$(MAKE) --no-print-directory docs || status=1; exit $$status
+
+# the documentation site in build/site; warnings (broken links, anchors,
+# missing snippets, docstring problems) are errors
+docs: $(SETUP_STAMP)
+	@$(PYTHON) -m mkdocs build --strict -q && echo "docs: built build/site, no warnings"
 
 test-cpython: $(SETUP_STAMP)
 	@$(PYTHON) -m pytest -q tests; s=$$?; [ $$s -eq 5 ] && s=0; exit $$s

@@ -51,14 +51,16 @@ class TestResponse:
         r.headers = res.headers
         if res.is_head:
             return r
-        r.body = b''
+        pieces = []
         it = res.body_iter()
         try:
             async for data in it:
-                r.body += data.encode() if isinstance(data, str) else data
+                pieces.append(data.encode() if isinstance(data, str)
+                              else data)
         except asyncio.CancelledError:
             pass
         await it.aclose()
+        r.body = b''.join(pieces)  # joined once: no quadratic copying
         try:
             r.text = r.body.decode()
         except ValueError:

@@ -108,3 +108,51 @@ print(w.isconnected(), w.ifconfig()[0])
 ''')
     assert out.split() == ['True', 'False', 'True', 'True', 'True',
                            vboard.ip]
+
+
+def test_the_quick_start_steps(request, tmp_path):
+    """docs/quickstart/virtual.md, command by command: wifi.json and the
+    example main.py copied with mpremote, a soft reset from the REPL, the
+    ready line, the page."""
+    if request.config.getoption('hil_backend') != 'virtual':
+        pytest.skip('checks the virtual board itself')
+    if not shutil.which('mpremote'):
+        pytest.skip('needs the mpremote command')
+    import json
+    import serial
+    import requests
+    from virtual_board import VirtualBoard
+    b = VirtualBoard(netns=request.config.getoption('hil_netns'))
+    try:
+        b.start()
+    except RuntimeError as exc:
+        pytest.skip(str(exc))
+    try:
+        if not b.netns and os.geteuid() != 0:
+            pytest.skip('the example serves on port 80: needs root or a '
+                        'network namespace')
+        wifi = tmp_path / 'wifi.json'
+        wifi.write_text(json.dumps({'ssid': 'hil-network',
+                                    'password': 'hil-password'}))
+        root = os.path.dirname(os.path.dirname(HERE))
+        mpremote(b, 'fs', 'cp', str(wifi), ':wifi.json')
+        mpremote(b, 'fs', 'cp', os.path.join(root, 'examples', 'board',
+                                             'main.py'), ':main.py')
+        s = serial.Serial(b.port, 115200, timeout=0.2)
+        s.write(b'\x03\x03\x02')
+        time.sleep(0.5)
+        s.read(10000)
+        s.write(b'\x04')  # Ctrl-D at the REPL: soft reset, main.py runs
+        out = b''
+        deadline = time.time() + 30
+        while b'MICRODOT-READY' not in out and time.time() < deadline:
+            out += s.read(1000)
+        while not out.endswith(b'\n') and time.time() < deadline:
+            out += s.read(100)
+        assert b'MICRODOT-READY http://%s:80/' % b.ip.encode() in out, out
+        r = requests.get('http://%s/' % b.ip, timeout=10)
+        assert 'Hello from MicroPython' in r.text
+        s.write(b'\x03')
+        s.close()
+    finally:
+        b.stop()
