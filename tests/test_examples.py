@@ -96,3 +96,15 @@ def test_background_task():
 
 def test_testing_sample():
     run(__import__('testing').test_user())
+
+
+def test_hello_example():
+    sys.path.insert(0, HERE + '/../examples/hello')
+    try:
+        mod = __import__('main')
+    finally:
+        sys.path.pop(0)
+    c = TestClient(mod.app)
+    assert run(c.get('/')).text == 'Hello from Microdot!'
+    assert run(c.get('/hello/pico')).json == {'hello': 'pico'}
+    del sys.modules['main']

@@ -233,3 +233,34 @@ if not MICROPYTHON:
 if MICROPYTHON:
     def test_small_heap():
         skip('drives a MicroPython subprocess from CPython')
+
+
+if not MICROPYTHON:
+    def test_demo_serves_at_its_heap(tmp_path):
+        """`make demo`: examples/hello/main.py, as source, with the framework
+        as .mpy, at the demo's heap (DEMO_HEAP in the Makefile)."""
+        mp, mpc = shutil.which('micropython'), shutil.which('mpy-cross')
+        if not mp or not mpc:
+            pytest.skip('needs the MicroPython unix port and mpy-cross')
+        with open(os.path.join(ROOT, 'Makefile')) as f:
+            heap = [line.split('?=')[1].strip() for line in f
+                    if line.startswith('DEMO_HEAP')][0]
+        lib = tmp_path / 'mpy'
+        os.makedirs(lib / 'microdot')
+        for src in glob.glob(os.path.join(ROOT, 'framework/microdot/*.py')):
+            subprocess.run([mpc, '-o', str(lib / 'microdot' / (
+                os.path.basename(src)[:-3] + '.mpy')), src], check=True)
+        proc = subprocess.Popen(
+            [mp, '-X', 'heapsize=' + heap, 'main.py'],
+            cwd=os.path.join(ROOT, 'examples', 'hello'),
+            env=dict(os.environ, MICROPYPATH=str(lib) + ':.frozen'),
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        try:
+            wait_listening(5000)
+            for i in range(20):
+                res = asyncio.run(get(5000, '/hello/pico%d' % i))
+                assert res[0] == 200, res
+                assert res[2] == b'{"hello": "pico%d"}' % i
+        finally:
+            proc.kill()
+            proc.wait()

@@ -14,4 +14,5 @@ async def hello(request, name):
     return {'hello': name}
 
 
-app.run(port=5000, debug=True)
+if __name__ == '__main__':  # as main.py on a board, or run directly
+    app.run(port=5000, debug=True)
