@@ -3,14 +3,29 @@ do what the guide says, on both runtimes."""
 import asyncio
 import sys
 from microdot.test_client import TestClient
-from support import run
+from support import run, skip
 
 HERE = __file__.rpartition('/')[0] or '.'
-sys.path.insert(0, HERE + '/../examples/guide')
+# the checkout's root, spelled without '..' (mounted file systems)
+ROOT = HERE.rpartition('/')[0] if '/' in HERE else \
+    ('..' if HERE == '.' else '.')
+sys.path.insert(0, ROOT + '/examples/guide')
 
 
 def client(name):
-    return TestClient(__import__(name).app)
+    return TestClient(load(name).app)
+
+
+def load(name):
+    try:
+        return __import__(name)
+    except ImportError:
+        import os
+        try:
+            os.stat(ROOT + '/examples')
+        except OSError:  # e.g. only tests/ is mounted on an emulated board
+            skip('examples/ is not reachable from here')
+        raise
 
 
 def test_routing():
@@ -82,7 +97,7 @@ def test_errors():
 
 
 def test_background_task():
-    mod = __import__('background')
+    mod = load('background')
 
     async def main():
         task = asyncio.create_task(mod.sample(0.01))
@@ -95,13 +110,13 @@ def test_background_task():
 
 
 def test_testing_sample():
-    run(__import__('testing').test_user())
+    run(load('testing').test_user())
 
 
 def test_hello_example():
-    sys.path.insert(0, HERE + '/../examples/hello')
+    sys.path.insert(0, ROOT + '/examples/hello')
     try:
-        mod = __import__('main')
+        mod = load('main')
     finally:
         sys.path.pop(0)
     c = TestClient(mod.app)

@@ -7,11 +7,26 @@ from microdot.test_client import TestClient
 from support import run, MICROPYTHON, skip, needs
 
 HERE = __file__.rpartition('/')[0] or '.'
-sys.path.insert(0, HERE + '/../examples/extensions')
+# the checkout's root, spelled without '..' (mounted file systems)
+ROOT = HERE.rpartition('/')[0] if '/' in HERE else \
+    ('..' if HERE == '.' else '.')
+sys.path.insert(0, ROOT + '/examples/extensions')
 
 
 def client(name):
-    return TestClient(__import__(name).app)
+    return TestClient(load(name).app)
+
+
+def load(name):
+    try:
+        return __import__(name)
+    except ImportError:
+        import os
+        try:
+            os.stat(ROOT + '/examples')
+        except OSError:  # e.g. only tests/ is mounted on an emulated board
+            skip('examples/ is not reachable from here')
+        raise
 
 
 def test_websocket_echo():
@@ -33,7 +48,7 @@ def test_sse_ticks():
 
 
 def test_pubsub_publish():
-    mod = __import__('pubsub_live')
+    mod = load('pubsub_live')
     sub = mod.hub.subscribe('temp')
     r = run(TestClient(mod.app).post('/temperature', body={'c': 21}))
     assert r.status_code == 204 and sub.queue == [('temp', {'c': 21})]
@@ -126,7 +141,7 @@ def test_cpython_adapters():
         import httpx
     except ImportError:
         skip('needs httpx')
-    sys.path.insert(0, HERE + '/../examples/cpython')
+    sys.path.insert(0, ROOT + '/examples/cpython')
     import asyncio
     asgi = __import__('asgi_main').app
 

@@ -5,8 +5,6 @@ next client.  (The heap's return to baseline after these, and after a
 MemoryError, is checked on MicroPython at a small heap in
 test_small_heap.py.)"""
 import asyncio
-import socket
-import struct
 from microdot import Microdot, Request
 from support import serve, connect, send, close, read_response, \
     MICROPYTHON
@@ -66,6 +64,8 @@ async def reset(w):
     except KeyError:  # MicroPython's streams: a plain close
         sock = None
     if sock is not None and not MICROPYTHON:
+        import socket
+        import struct
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
                         struct.pack('ii', 1, 0))
     w.close()

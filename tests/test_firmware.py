@@ -110,6 +110,7 @@ if not MICROPYTHON:
             t = SerialTransport(dev.group(1), baudrate=115200)
             t.enter_raw_repl(soft_reset=False)
             # the tests, their data and scratch files come from this folder
+            # (the examples' tests skip: examples/ is outside the mount)
             t.mount_local(HERE)
             t.exec_raw_no_follow('import mpy_runner; mpy_runner.main([])')
             _, err = t.follow(timeout=600, data_consumer=lambda b: out.append(
@@ -124,4 +125,6 @@ if not MICROPYTHON:
         m = re.search(r'(\d+) passed, (\d+) failed, (\d+) skipped', text)
         assert m, text[-3000:]
         passed, failed, _ = (int(x) for x in m.groups())
-        assert failed == 0 and passed >= 50, m.group(0)
+        fails = [line for line in text.splitlines()
+                 if line.startswith('FAIL ')]
+        assert failed == 0 and passed >= 50, (m.group(0), fails)

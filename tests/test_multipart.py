@@ -101,6 +101,11 @@ def test_quoted_and_encoded_names():
 
 
 def test_large_file_spools_to_a_temporary_file():
+    if os.getcwd().startswith('/remote'):
+        from support import skip
+        # mpremote's mount of a host folder (the QEMU run) has no
+        # read-write ('w+b') files to spool to
+        skip('no read-write files on an mpremote mount')
     data = b'0123456789' * 500
     r = post('/form', body(upload('f', 'big.bin', data)))
     assert r.json['files']['f'][2] == data.decode()

@@ -188,9 +188,16 @@ class FileUpload:
         ``write()``, sync or async) and return the number of bytes."""
         size = 0
         while True:
-            data = await self.read(FormDataIter.buffer_size)
+            data = await self.read(1024)
             if not data:
                 return size
+            # pieces gathered to 1 KB before each write: flash (and a
+            # remote file system) take few big writes better than many
+            while len(data) < 1024:
+                more = await self.read(1024 - len(data))
+                if not more:
+                    break
+                data += more
             r = f.write(data)
             if iscoroutine(r):
                 await r
