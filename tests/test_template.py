@@ -8,7 +8,14 @@ from microdot.utemplate import Template as UTemplate
 from support import run, raises, MICROPYTHON, skip
 
 HERE = __file__.rpartition('/')[0] or '.'
-Template.initialize(HERE + '/templates')
+
+
+def with_templates(f):
+    # the template folder is global: other tests' apps may have moved it
+    def test():
+        Template.initialize(HERE + '/templates')
+        return f()
+    return test
 
 
 def test_escape():
@@ -17,6 +24,7 @@ def test_escape():
     assert escape(42) == '42' and escape(safe('<b>')) == '<b>'
 
 
+@with_templates
 def test_xss_is_escaped_by_default():
     s = Template('hello.txt').render(name='<script>alert(1)</script>')
     assert s == 'Hello, &lt;script&gt;alert(1)&lt;/script&gt;!\n'
@@ -24,6 +32,7 @@ def test_xss_is_escaped_by_default():
     assert s == 'Hello, <b>x</b>!\n'
 
 
+@with_templates
 def test_control_flow_and_include():
     out = Template('page.html').render('T<', ['a', 'b', 'c', 'd', 'e'],
                                        note='<i>!</i>')
@@ -34,6 +43,7 @@ def test_control_flow_and_include():
     assert Template('page.html').render('x', ['b']).count('class="b"') == 1
 
 
+@with_templates
 def test_streaming_from_a_handler():
     app = Microdot()
 
@@ -51,6 +61,7 @@ def test_streaming_from_a_handler():
     assert run(TestClient(app).get('/async')).text == 'Hello, A&amp;B!\n'
 
 
+@with_templates
 def test_generate_async():
     async def collect():
         out = ''
@@ -60,6 +71,7 @@ def test_generate_async():
     assert run(collect()) == 'Hello, x!\n'
 
 
+@with_templates
 def test_errors():
     raises(TemplateError, compile_source, '{% if x %}never closed')
     raises(TemplateError, compile_source, '{% endfor %}')
@@ -95,6 +107,7 @@ def test_precompiled_templates():
         Template.initialize(HERE + '/templates')
 
 
+@with_templates
 def test_jinja_autoescape():
     if MICROPYTHON:
         skip('Jinja2 is CPython only')
