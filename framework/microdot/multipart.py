@@ -186,22 +186,25 @@ class FileUpload:
     async def copy_to(self, f):
         """Write the rest of the file to the open file ``f`` (anything with
         ``write()``, sync or async) and return the number of bytes."""
-        size = 0
+        # pieces gathered to 1 KB before each write (flash, and a remote
+        # file system, take few big writes better than many small ones),
+        # in one buffer allocated once for the whole file
+        buf = bytearray(1024)
+        view = memoryview(buf)
+        size = n = 0
         while True:
-            data = await self.read(1024)
+            data = await self.read(1024 - n)
+            if data:
+                buf[n:n + len(data)] = data
+                n += len(data)
+            if n and (n == 1024 or not data):
+                r = f.write(view[:n])
+                if iscoroutine(r):
+                    await r
+                size += n
+                n = 0
             if not data:
                 return size
-            # pieces gathered to 1 KB before each write: flash (and a
-            # remote file system) take few big writes better than many
-            while len(data) < 1024:
-                more = await self.read(1024 - len(data))
-                if not more:
-                    break
-                data += more
-            r = f.write(data)
-            if iscoroutine(r):
-                await r
-            size += len(data)
 
     async def save(self, path_or_file):
         """Store the file at a path (never use ``filename`` unchecked in
