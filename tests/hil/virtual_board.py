@@ -63,6 +63,7 @@ del _run
 class VirtualBoard:
     """Start with ``start()``; ``port`` is then the serial device path and
     ``ip`` the board's address.  ``stop()`` ends it."""
+    count = 0
 
     def __init__(self, flash_dir=None, heap='192k', ssid='hil-network',
                  psk='hil-password', netns='auto', micropython=None,
@@ -106,8 +107,13 @@ class VirtualBoard:
     def _setup_netns(self):
         if self.netns_mode == 'off':
             return
-        n = os.getpid() % 250 + 1
-        name = 'mdvb%d' % os.getpid()
+        # unique per board, also for several boards in one process
+        VirtualBoard.count += 1
+        n = (os.getpid() * 7 + VirtualBoard.count) % 250 + 1
+        name = 'mdvb%d%d' % (os.getpid() % 1000000, VirtualBoard.count % 10)
+        # a namespace left by a run that was killed: remove it first
+        subprocess.run(['ip', 'netns', 'del', name], capture_output=True)
+        subprocess.run(['ip', 'link', 'del', name + 'h'], capture_output=True)
         host_if, board_if = name + 'h', name + 'b'
         host_ip, board_ip = '10.213.%d.1' % n, '10.213.%d.2' % n
         cmds = [
