@@ -17,23 +17,16 @@ import glob
 import os
 import random
 import shutil
-import socket
 import subprocess
 import sys
 import threading
 import time
 
+from footprint import free_port, wait_listening
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 FROZEN = os.path.join(ROOT, 'firmware', 'build', 'UNIX', 'micropython')
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(('127.0.0.1', 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def start(heap):
@@ -62,12 +55,7 @@ def start(heap):
     log = []
     threading.Thread(target=lambda: log.extend(proc.stdout),
                      daemon=True).start()
-    for _ in range(50):
-        try:
-            socket.create_connection(('127.0.0.1', port)).close()
-            break
-        except OSError:
-            time.sleep(0.1)
+    wait_listening(port)
     return proc, port, how, log, os.path.exists(FROZEN)
 
 

@@ -43,6 +43,30 @@ def needs(*features):
             skip('this port has no ' + f)
 
 
+def example(folder, name):
+    """Import ``examples/<folder>/<name>.py`` (the code samples the docs
+    show); skip where examples/ can't be reached (an emulated board with
+    only tests/ mounted)."""
+    import sys
+    here = __file__.rpartition('/')[0] or '.'
+    # the checkout's root, spelled without '..' (mounted file systems)
+    root = here.rpartition('/')[0] if '/' in here else \
+        ('..' if here == '.' else '.')
+    path = root + '/examples/' + folder
+    sys.path.insert(0, path)
+    try:
+        return __import__(name)
+    except ImportError:
+        import os
+        try:
+            os.stat(root + '/examples')
+        except OSError:
+            skip('examples/ is not reachable from here')
+        raise
+    finally:
+        sys.path.remove(path)
+
+
 def run(coro):
     """Run a coroutine to completion on a fresh event loop."""
     return asyncio.run(coro)

@@ -3,29 +3,16 @@ do what the guide says, on both runtimes."""
 import asyncio
 import sys
 from microdot.test_client import TestClient
-from support import run, skip
+from support import run, example
 
-HERE = __file__.rpartition('/')[0] or '.'
-# the checkout's root, spelled without '..' (mounted file systems)
-ROOT = HERE.rpartition('/')[0] if '/' in HERE else \
-    ('..' if HERE == '.' else '.')
-sys.path.insert(0, ROOT + '/examples/guide')
+
+
+def load(name):
+    return example('guide', name)
 
 
 def client(name):
     return TestClient(load(name).app)
-
-
-def load(name):
-    try:
-        return __import__(name)
-    except ImportError:
-        import os
-        try:
-            os.stat(ROOT + '/examples')
-        except OSError:  # e.g. only tests/ is mounted on an emulated board
-            skip('examples/ is not reachable from here')
-        raise
 
 
 def test_routing():
@@ -114,11 +101,7 @@ def test_testing_sample():
 
 
 def test_hello_example():
-    sys.path.insert(0, ROOT + '/examples/hello')
-    try:
-        mod = load('main')
-    finally:
-        sys.path.pop(0)
+    mod = example('hello', 'main')
     c = TestClient(mod.app)
     assert run(c.get('/')).text == 'Hello from Microdot!'
     assert run(c.get('/hello/pico')).json == {'hello': 'pico'}

@@ -4,29 +4,16 @@ import binascii
 import os
 import sys
 from microdot.test_client import TestClient
-from support import run, MICROPYTHON, skip, needs
+from support import run, MICROPYTHON, skip, needs, example
 
-HERE = __file__.rpartition('/')[0] or '.'
-# the checkout's root, spelled without '..' (mounted file systems)
-ROOT = HERE.rpartition('/')[0] if '/' in HERE else \
-    ('..' if HERE == '.' else '.')
-sys.path.insert(0, ROOT + '/examples/extensions')
+
+
+def load(name):
+    return example('extensions', name)
 
 
 def client(name):
     return TestClient(load(name).app)
-
-
-def load(name):
-    try:
-        return __import__(name)
-    except ImportError:
-        import os
-        try:
-            os.stat(ROOT + '/examples')
-        except OSError:  # e.g. only tests/ is mounted on an emulated board
-            skip('examples/ is not reachable from here')
-        raise
 
 
 def test_websocket_echo():
@@ -141,16 +128,15 @@ def test_cpython_adapters():
         import httpx
     except ImportError:
         skip('needs httpx')
-    sys.path.insert(0, ROOT + '/examples/cpython')
     import asyncio
-    asgi = __import__('asgi_main').app
+    asgi = example('cpython', 'asgi_main').app
 
     async def go():
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=asgi),
                                      base_url='http://t') as c:
             return (await c.get('/')).text
     assert asyncio.run(go()) == 'Hello from uvicorn'
-    wsgi = __import__('wsgi_main').app
+    wsgi = example('cpython', 'wsgi_main').app
     with httpx.Client(transport=httpx.WSGITransport(app=wsgi),
                       base_url='http://t') as c:
         assert c.get('/').text == 'Hello from gunicorn'
