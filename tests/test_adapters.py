@@ -75,3 +75,19 @@ if not MICROPYTHON:
                 b = await ws.recv()
             return a, b
         assert asyncio.run(talk()) == ('hi', b'\x00\x01')
+
+    def test_asgi_body_stream_reads_lines_across_messages():
+        from microdot.asgi import _Body
+        msgs = [{'type': 'http.request', 'body': b'ab', 'more_body': True},
+                {'type': 'http.request', 'body': b'c\nd', 'more_body': True},
+                {'type': 'http.request', 'body': b'e', 'more_body': False}]
+
+        async def receive():
+            return msgs.pop(0)
+
+        async def go():
+            body = _Body(receive)
+            return [await asyncio.wait_for(body.readline(), 2),
+                    await asyncio.wait_for(body.readline(), 2),
+                    await body.read()]
+        assert asyncio.run(go()) == [b'abc\n', b'de', b'']

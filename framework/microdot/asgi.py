@@ -21,14 +21,18 @@ class _Body:
         self.buf = b''
         self.more = True
 
+    async def _pull(self):
+        # one more http.request message into the buffer
+        msg = await self.receive()
+        if not msg or msg['type'] == 'http.disconnect':
+            self.more = False
+            return
+        self.buf += msg.get('body', b'')
+        self.more = msg.get('more_body', False)
+
     async def read(self, n=-1):
         while self.more and (n < 0 or len(self.buf) < n):
-            msg = await self.receive()
-            if not msg or msg['type'] == 'http.disconnect':
-                self.more = False
-                break
-            self.buf += msg.get('body', b'')
-            self.more = msg.get('more_body', False)
+            await self._pull()
         if n < 0:
             n = len(self.buf)
         data, self.buf = self.buf[:n], self.buf[n:]
@@ -39,9 +43,7 @@ class _Body:
 
     async def readline(self):
         while self.more and b'\n' not in self.buf:
-            self.buf += await self.read(0) or b''
-            if not self.more:
-                break
+            await self._pull()
         i = self.buf.find(b'\n') + 1 or len(self.buf)
         data, self.buf = self.buf[:i], self.buf[i:]
         return data

@@ -6,6 +6,7 @@ in RAM whole.  Remember to raise ``Request.max_content_length`` for big
 uploads.
 """
 from microdot.app import abort
+from microdot.http import _exactly
 from microdot.helpers import CPYTHON, wraps, invoke_handler, iscoroutine
 from microdot.request import Request
 
@@ -218,12 +219,7 @@ class FileUpload:
         """Read the file now (into RAM if small, else into a temporary
         file), so it stays readable after the request body moves on."""
         limit = max_memory_size or self.max_memory_size
-        data = b''
-        while len(data) < limit:
-            more = await self.read(limit - len(data))
-            if not more:
-                break
-            data += more
+        data = await _exactly(self, limit, False)  # to limit, or to the end
         if len(data) < limit:
             from microdot.test_client import AsyncBytesIO
             self._read = AsyncBytesIO(data).read

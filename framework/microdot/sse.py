@@ -43,8 +43,7 @@ class SSE:
             out += 'data: ' + data.replace('\r\n', '\n').replace(
                 '\n', '\ndata: ') + '\n\n'
         while len(self.queue) >= self.max_queue:
-            await asyncio.sleep_ms(10) if hasattr(asyncio, 'sleep_ms') \
-                else await asyncio.sleep(0.01)
+            await asyncio.sleep(0.01)
         self.queue.append(out.encode())
         self.event.set()
 
