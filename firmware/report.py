@@ -13,6 +13,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def board_settings(board):
+    """The NAME = value settings of boards/<board>/microdot.mk."""
     out = {}
     with open(os.path.join(ROOT, 'boards', board, 'microdot.mk')) as f:
         for line in f:

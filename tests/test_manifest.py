@@ -22,6 +22,7 @@ if not MICROPYTHON:
     import sys
     sys.path.insert(0, os.path.join(ROOT, 'firmware'))
     from manifest_files import evaluate as evaluate_manifest
+    from report import board_settings
 
     def test_manifest_freezes_the_board_side_package():
         (base, name, files), = evaluate_manifest()
@@ -68,9 +69,7 @@ if not MICROPYTHON:
                 'ESP32_GENERIC_S3', 'UNIX', 'QEMU'} <= set(names)
         for b in names:
             d = os.path.join(boards, b)
-            with open(os.path.join(d, 'microdot.mk')) as f:
-                mk = dict(line.split(' = ', 1) for line in
-                          f.read().splitlines() if ' = ' in line)
+            mk = board_settings(b)  # as the size report reads it
             for key in ('PORT_NAME', 'UPSTREAM_BOARD', 'IMAGES',
                         'FLASH_METHOD'):
                 assert key in mk, (b, key)

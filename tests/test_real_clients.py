@@ -19,17 +19,15 @@ from support import MICROPYTHON
 
 if not MICROPYTHON:
     import asyncio
-    import glob
     import hashlib
     import json
     import os
-    import shutil
     import subprocess
     import sys
     import threading
-    import time
     import pytest
-    from support import wait_listening, free_port
+    from support import wait_listening, free_port, framework_as_mpy, \
+        steady_free
 
     HERE = os.path.dirname(os.path.abspath(__file__))
     ROOT = os.path.join(HERE, '..')
@@ -53,16 +51,8 @@ if not MICROPYTHON:
                    str(folder)] + list(args)
             env = dict(os.environ, MICROPYPATH='.frozen')
         else:
-            mp, mpc = shutil.which('micropython'), shutil.which('mpy-cross')
-            if not mp or not mpc:
-                pytest.skip('needs the MicroPython unix port and mpy-cross')
             lib = tmp_path_factory.mktemp('mpy')
-            os.makedirs(lib / 'microdot')
-            for src in glob.glob(os.path.join(ROOT, 'framework/microdot/'
-                                              '*.py')):
-                name = os.path.basename(src)[:-3] + '.mpy'
-                subprocess.run([mpc, '-o', str(lib / 'microdot' / name),
-                                src], check=True)
+            mp = framework_as_mpy(lib)
             cmd = [mp, '-X', 'heapsize=' + heap, app, str(port),
                    str(folder)] + list(args)
             env = dict(os.environ, MICROPYPATH=str(lib) + ':.frozen')
@@ -101,7 +91,7 @@ if not MICROPYTHON:
     MESSAGES = ['hello', b'\x00\x01' * 700, 'é' * 700]
 
     def test_websockets_package(server):
-        websockets = pytest.importorskip('websockets')
+        pytest.importorskip('websockets')
         from websockets.asyncio.client import connect
         url = server[0].replace('http', 'ws') + '/ws'
 
@@ -157,14 +147,8 @@ if not MICROPYTHON:
         close = {'Connection': 'close'}
 
         def free_heap():
-            # the best of three readings: a reading taken while the last
-            # connection is still being torn down is lower by its buffers
-            best = 0
-            for _ in range(3):
-                time.sleep(0.2)
-                best = max(best, int(requests.get(url + '/mem',
-                                                  headers=close).text))
-            return best
+            return steady_free(lambda: int(requests.get(
+                url + '/mem', headers=close).text))
         requests.post(url + '/upload', files={'f': ('warm.bin', data)},
                       headers=close)
         mem0 = free_heap()

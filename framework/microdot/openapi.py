@@ -56,21 +56,8 @@ class OpenAPI:
             if responses:
                 op['responses'] = {str(code): _response(r)
                                    for code, r in responses.items()}
-            handler = f
-            if body is not None and validate:
-                @wraps(f)
-                async def handler(request, *args, **kwargs):
-                    try:
-                        data = request.json
-                    except ValueError:
-                        data = None
-                    if data is None and request.body:
-                        return {'error': 'body is not JSON'}, 400
-                    err = check(data, body)
-                    if err:
-                        return {'error': err}, 400
-                    return await invoke_handler(f, request, *args,
-                                                **kwargs)
+            handler = _validating(f, body) if body is not None and \
+                validate else f
             self.docs[handler] = op
             return handler
         return decorator
@@ -92,6 +79,23 @@ class OpenAPI:
                 op.setdefault('responses', {'200': {'description': 'OK'}})
                 item[m.lower()] = op
         return {'openapi': '3.1.0', 'info': self.info, 'paths': paths}
+
+
+def _validating(f, schema):
+    # the handler, behind a check of the request's JSON against ``schema``
+    @wraps(f)
+    async def handler(request, *args, **kwargs):
+        try:
+            data = request.json
+        except ValueError:
+            data = None
+        if data is None and request.body:
+            return {'error': 'body is not JSON'}, 400
+        err = check(data, schema)
+        if err:
+            return {'error': err}, 400
+        return await invoke_handler(f, request, *args, **kwargs)
+    return handler
 
 
 def _response(r):

@@ -121,7 +121,7 @@ def test_static_file_and_304(http):
 
 
 def test_websocket_echo(app):
-    websockets = pytest.importorskip('websockets')  # noqa: F841
+    pytest.importorskip('websockets')
     from websockets.asyncio.client import connect
 
     async def talk():
