@@ -6,7 +6,7 @@ MPY_CROSS ?= mpy-cross
 # on the fly, which needs more RAM than the framework itself).
 TEST_HEAP ?= 256k
 # Heap for the demo: a small board's RAM, as the 64-bit unix port needs it
-# for the framework as .mpy (frozen into firmware it serves in 30 KB).
+# for the framework as .mpy (frozen into firmware it serves in 28 KB).
 DEMO_HEAP ?= 72k
 PORT ?= 5000
 

@@ -52,9 +52,17 @@ def compile_package(src_dir, name):
     return os.path.dirname(out), sizes
 
 
+# the unix image with the framework frozen in (make firmware BOARD=UNIX)
+FROZEN = os.path.join(ROOT, 'firmware', 'build', 'UNIX', 'micropython')
+
+
 def mp_run(lib, code, heap='256k', args=(), wait=True):
-    env = dict(os.environ, MICROPYPATH=lib + ':.frozen')
-    cmd = [MP, '-X', 'heapsize=' + heap, '-c', code] + list(args)
+    """Run ``code`` on MicroPython with the .mpy package in ``lib``, or,
+    with ``lib`` None, on the frozen unix image."""
+    env = dict(os.environ, MICROPYPATH='.frozen' if lib is None
+               else lib + ':.frozen')
+    cmd = [FROZEN if lib is None else MP, '-X', 'heapsize=' + heap, '-c',
+           code] + list(args)
     if wait:
         return subprocess.run(cmd, env=env, capture_output=True, text=True,
                               timeout=60)
@@ -239,6 +247,13 @@ def main():
     for name, core, total, imp, run, heap, _ in rows:
         print('| %s | %d B | %d B | %d B | %d B | %s KB |' % (
             name, core, total, imp, run, heap))
+    if os.path.exists(FROZEN):
+        # Microdot 2.7.0 has no frozen image to compare with: this row shows
+        # what freezing does to ours, beside its .mpy row above
+        ready, during = in_request_free(None)
+        print('| ours, frozen (unix image) | in flash | in flash | %d B | '
+              '%d B | %s KB |' % (int(mp_run(None, IMPORT_RAM).stdout),
+                                 ready - during, smallest_heap(None)))
     print()
     print('Per module (.mpy bytes):')
     for name, *_, sizes in rows:
