@@ -151,6 +151,7 @@ if not MICROPYTHON:
                 url + '/mem', headers=close).text))
         requests.post(url + '/upload', files={'f': ('warm.bin', data)},
                       headers=close)
+        free_heap()  # the first /mem requests may also grow a table once
         mem0 = free_heap()
         r = requests.post(url + '/upload', data={'note': 'firmware'},
                           files={'f': ('fw.bin', data)}, timeout=60,

@@ -474,3 +474,30 @@ def test_tls_handshake_on_the_http_port_is_refused_at_once():
         return res
     status, headers, body = serve(make_app(), client)
     assert status == 400
+
+
+def test_sync_handlers_run_in_threads_on_cpython():
+    # As in Microdot: on CPython a plain function handler runs in a thread,
+    # so one that blocks does not stop the server answering others.
+    from support import MICROPYTHON
+    if MICROPYTHON:
+        return
+    import threading
+    app = Microdot()
+    done = threading.Event()
+
+    @app.route('/wait')
+    def wait(req):
+        return 'woken' if done.wait(5) else 'timeout'
+
+    @app.route('/wake')
+    def wake(req):
+        done.set()
+        return 'ok'
+
+    async def client(port):
+        waiting = asyncio.create_task(get(port, '/wait'))
+        await asyncio.sleep(0.1)
+        assert (await get(port, '/wake'))[2] == b'ok'
+        assert (await waiting)[2] == b'woken'
+    serve(app, client)

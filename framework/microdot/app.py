@@ -2,7 +2,7 @@
 import asyncio
 import gc
 from microdot.helpers import CPYTHON, invoke_handler, print_exception, \
-    mro, is_disconnect
+    mro, is_disconnect, iscoroutine
 from microdot.http import ProtocolError
 from microdot.response import Response
 from microdot.routing import URLPattern
@@ -185,7 +185,7 @@ class Microdot:
     def get_request_handlers(self, req, attr, local_first=True):
         handlers = getattr(self, attr + '_handlers')
         if not req or not req.subapp:
-            return handlers  # the usual case: no list to build
+            return handlers
         local = getattr(req.subapp, attr + '_handlers')
         return local + handlers if local_first else handlers + local
 
@@ -225,8 +225,9 @@ class Microdot:
                 res = await self._handle_exception(req, exc)
         res = _to_response(res)
         if not after_done:
-            for handler in self.get_request_handlers(
-                    req, 'after_error_request'):
+            for handler in self.after_error_request_handlers \
+                    if req is None or not req.subapp else \
+                    self.get_request_handlers(req, 'after_error_request'):
                 res = await invoke_handler(handler, req, res) or res
         if req is not None and res is not Response.already_handled:
             res.is_head = req.method == 'HEAD'
@@ -249,18 +250,25 @@ class Microdot:
         if not callable(f):
             raise HTTPException(f, 'Not found')
         req.route = f
+        sub = req.subapp  # with none, the app's own lists serve as they are
         res = None
-        for handler in self.get_request_handlers(req, 'before_request',
-                                                 False):
+        for handler in self.get_request_handlers(req, 'before_request', False) \
+                if sub else self.before_request_handlers:
             res = await invoke_handler(handler, req)
             if res:
                 break
         if res is None:
-            res = await invoke_handler(f, req, **req.url_args)
+            if CPYTHON:  # where a sync handler runs in a thread
+                res = await invoke_handler(f, req, **req.url_args)
+            else:  # a call and an await saved on every request
+                res = f(req, **req.url_args)
+                if iscoroutine(res):
+                    res = await res
         res = _to_response(res)
         if res is Response.already_handled:
             return res  # the handler answered on the socket (WebSocket)
-        for handler in self.get_request_handlers(req, 'after_request'):
+        for handler in self.get_request_handlers(req, 'after_request') \
+                if sub else self.after_request_handlers:
             res = await invoke_handler(handler, req, res) or res
         for handler in req.after_request_handlers:
             res = await invoke_handler(handler, req, res) or res

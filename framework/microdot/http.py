@@ -45,8 +45,8 @@ _HEX = _HEXS.encode()
 
 
 def bad_chars(s, extra=''):
-    """True if ``s`` holds a control character, space, DEL or one of
-    ``extra``.  Every test here runs in C: it is on each request's path."""
+    """True if the str ``s`` holds a control character, space, DEL or one
+    of ``extra``."""
     if s and (min(s) <= ' ' or '\x7f' in s):
         return True
     for c in extra:
@@ -55,50 +55,80 @@ def bad_chars(s, extra=''):
     return False
 
 
-def bad_token(s):
-    """True unless ``s`` is an RFC 9110 token (a method, a header name)."""
-    if not s or max(s) >= '\x7f':
+def bad_token(b):
+    """True unless the bytes ``b`` are an RFC 9110 token (a method, a header
+    name).  Checked as bytes, before decoding: ``min``/``max`` of bytes and
+    ``isalpha`` run in C without a str per character."""
+    if not b or max(b) > 126 or min(b) < 33:
         return True
     # the usual name of letters and dashes is settled by one C call
-    return not s.replace('-', 'a').isalpha() and bad_chars(s, _SEPARATORS)
+    if b.replace(b'-', b'a').isalpha():
+        return False
+    for c in _SEPARATORS:
+        if c in b:
+            return True
+    return False
 
 
-_SEPARATORS = '"(),/:;<=>?@[\\]{}'
+_SEPARATORS = b'"(),/:;<=>?@[\\]{}'
 
 
 class NoCaseDict(dict):
     """A dict with case-insensitive string keys that remembers the spelling
-    a key was first stored with (so it compares equal to a plain dict)."""
+    a key was first stored with (so it compares equal to a plain dict).
+
+    No second dict maps the spellings: a key asked for as stored is found
+    directly, any other spelling by a scan that compares lengths before it
+    lowercases anything.  Headers are few, and this spares an allocation or
+    two on every lookup and insertion of every request.
+    """
     def __init__(self, initial_dict=None):
         super().__init__()
-        self.keymap = {}
         if initial_dict:
             self.update(initial_dict)
 
     def _key(self, key):
-        return self.keymap.get(key.lower(), key)
+        if super().get(key, _NO) is not _NO:
+            return key
+        n = len(key)
+        kl = None
+        for k in self:
+            if len(k) == n:
+                if kl is None:
+                    kl = key.lower()
+                if k.lower() == kl:
+                    return k
+        return key
 
     def __setitem__(self, key, value):
-        kl = key.lower()
-        key = self.keymap.setdefault(kl, key)
-        super().__setitem__(key, value)
+        super().__setitem__(self._key(key), value)
 
     def __getitem__(self, key):
         return super().__getitem__(self._key(key))
 
     def __delitem__(self, key):
-        kl = key.lower()
-        super().__delitem__(self.keymap.pop(kl, key))
+        super().__delitem__(self._key(key))
 
     def __contains__(self, key):
-        return self._key(key) in self.keys()
+        return super().get(self._key(key), _NO) is not _NO
 
     def get(self, key, default=None):
         return super().get(self._key(key), default)
 
+    def setdefault(self, key, default=None):
+        key = self._key(key)
+        value = super().get(key, _NO)
+        if value is _NO:
+            super().__setitem__(key, default)
+            return default
+        return value
+
     def update(self, other):
         for key, value in other.items():
             self[key] = value
+
+
+_NO = NoCaseDict  # a value no header holds: "absent" to super().get()
 
 
 def parse_cookies(header):
@@ -111,51 +141,59 @@ def parse_cookies(header):
 
 def parse_request_line(line):
     """``b'GET /path HTTP/1.1'`` -> ``('GET', '/path', '1.1')``."""
-    try:
-        method, target, version = line.decode().split(' ')
-    except (UnicodeError, ValueError):
+    parts = line.split(b' ')
+    if len(parts) != 3:
         raise ProtocolError(400, 'Bad request line')
-    if bad_token(method) or not target or bad_chars(target) or \
-            max(target) > '~' or (  # a URI is ASCII; UTF-8 comes %-encoded
-                target[0] != '/' and target != '*' and
-                not target.startswith(('http://', 'https://'))):
+    method, target, version = parts
+    # a URI is printable ASCII (UTF-8 comes %-encoded)
+    if (not method.isalpha() and bad_token(method)) or not target or \
+            min(target) < 33 or max(target) > 126 or (
+                target[0] != 47 and target != b'*' and  # 47: '/'
+                not target.startswith((b'http://', b'https://'))):
         raise ProtocolError(400, 'Bad request line')
-    if len(version) != 8 or version[:5] != 'HTTP/' or version[6] != '.' \
-            or not (version[5] + version[7]).isdigit():
+    if len(version) != 8 or version[:5] != b'HTTP/' or version[6] != 46 \
+            or not (version[5:6] + version[7:]).isdigit():
         raise ProtocolError(400, 'Bad HTTP version')
-    if version[5] != '1':
+    if version[5] != 49:  # '1'
         raise ProtocolError(505, 'HTTP version not supported')
+    target = target.decode()
     if '%' in target:  # a % starts two hex digits (or, as in Microdot, a %)
         for p in target.split('%')[1:]:
             if p and p[0] != '%' and (len(p) < 2 or p[0] not in _HEXS or
                                       p[1] not in _HEXS):
                 raise ProtocolError(400, 'Bad percent-encoding')
-    return method, target, version[5:]
+    return method.decode(), target, '1.1' if version[7] == 49 else \
+        version[5:].decode()
 
 
 def add_header(headers, line):
     """Parse ``b'Name: value'`` into ``headers``.  Refuses obsolete line
     folding, space before the colon and control characters; merges repeats
     the way RFC 9110 allows, refusing those that make a request ambiguous."""
+    i = line.find(b':')
+    name = line[:i]
+    if i <= 0 or bad_token(name):
+        raise ProtocolError(400, 'Bad header')
+    value = line[i + 1:].strip(b' \t')
+    if b'\r' in value or b'\x00' in value:
+        raise ProtocolError(400, 'Bad header')
     try:
-        name, colon, value = line.decode().partition(':')
+        name = name.decode()
+        value = value.decode()
     except UnicodeError:
         raise ProtocolError(400, 'Bad header encoding')
-    value = value.strip(' \t')
-    if not colon or bad_token(name) or \
-            '\r' in value or '\x00' in value:
-        raise ProtocolError(400, 'Bad header')
-    if name not in headers:
-        headers[name] = value
-        return
+    n = len(headers)
+    old = headers.setdefault(name, value)
+    if len(headers) > n:
+        return  # the first of that name
     ln = name.lower()
     if ln == 'content-length':
-        if headers[name] != value:
+        if old != value:
             raise ProtocolError(400, 'Conflicting Content-Length')
     elif ln == 'host':
         raise ProtocolError(400, 'Repeated Host')
     else:
-        headers[name] += ('; ' if ln == 'cookie' else ', ') + value
+        headers[name] = old + ('; ' if ln == 'cookie' else ', ') + value
 
 
 def check_head(headers, version):
@@ -163,7 +201,7 @@ def check_head(headers, version):
     host = headers.get('Host')
     if host is None and version != '1.0':
         raise ProtocolError(400, 'Missing Host')  # RFC 9112, section 3.2
-    if host and bad_chars(host, '/\\@?#"<>{}|^`'):
+    if host and _bad_host(host.encode()):
         raise ProtocolError(400, 'Bad Host')
     te = headers.get('Transfer-Encoding')
     cl = headers.get('Content-Length')
@@ -180,6 +218,18 @@ def check_head(headers, version):
     if not cl.isdigit() or len(cl) > 15:
         raise ProtocolError(400, 'Bad Content-Length')
     return int(cl), False
+
+
+def _bad_host(b):
+    if min(b) < 33 or max(b) > 126:
+        return True
+    r = b.replace(b'.', b'').replace(b':', b'')
+    if r.isdigit() or r.isalpha():
+        return False  # the usual address or name, settled in C
+    for c in b'/\\@?#"<>{}|^`':
+        if c in b:
+            return True
+    return False
 
 
 def connection_tokens(headers):
@@ -248,17 +298,26 @@ class Reader:
     def buffered(self):
         return len(self.buf) - self.pos
 
+    def take_line(self, limit, status):
+        """The next buffered line without its line ending (CRLF or bare LF),
+        or None until a whole one has arrived; a line over ``limit`` raises
+        ``status``.  Not a coroutine: a request head usually arrives in one
+        read, and its lines are taken without a coroutine each."""
+        buf, pos = self.buf, self.pos
+        i = buf.find(b'\n', pos)
+        if i >= 0 and i - pos <= limit:
+            self.pos = i + 1
+            return buf[pos:i - 1 if i > pos and buf[i - 1] == 13 else i]
+        if i >= 0 or len(buf) - pos > limit:
+            raise ProtocolError(status, 'Line too long')
+
     async def line(self, limit, status):
-        """Next line without its line ending (CRLF or bare LF), or None at
-        end of stream; a line over ``limit`` raises ``status``."""
+        """Like ``take_line``, reading until a line is complete; None at
+        end of stream."""
         while True:
-            buf, pos = self.buf, self.pos
-            i = buf.find(b'\n', pos)
-            if i >= 0 and i - pos <= limit:
-                self.pos = i + 1
-                return buf[pos:i - 1 if i > pos and buf[i - 1] == 13 else i]
-            if i >= 0 or len(buf) - pos > limit:
-                raise ProtocolError(status, 'Line too long')
+            line = self.take_line(limit, status)
+            if line is not None:
+                return line
             if not await self.fill(status):
                 if self.buffered():
                     raise ProtocolError(400, 'Incomplete line')

@@ -89,7 +89,9 @@ class Request:
             c = rd.buf[rd.pos]
             if (c < 33 or c > 126) and c != 13 and c != 10:
                 raise ProtocolError(400, 'Bad request line')
-        line = await rd.line(limit, 414)
+        line = rd.take_line(limit, 414)
+        if line is None:
+            line = await rd.line(limit, 414)
         if line == b'':  # RFC 9112: a stray CRLF before a request is ignored
             line = await rd.line(limit, 414)
         if not line:
@@ -98,9 +100,11 @@ class Request:
         headers = NoCaseDict()
         n = 0
         while True:
-            line = await rd.line(limit, 431)
+            line = rd.take_line(limit, 431)
             if line is None:
-                raise ProtocolError(400, 'Incomplete request head')
+                line = await rd.line(limit, 431)
+                if line is None:
+                    raise ProtocolError(400, 'Incomplete request head')
             if not line:
                 break
             n += 1

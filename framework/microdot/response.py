@@ -32,6 +32,8 @@ class Response:
     default_send_file_max_age = None
     #: Return this from a handler that wrote its own response (WebSocket).
     already_handled = None
+    is_head = False     # set by the app for a HEAD request
+    started = False     # set once write() has sent part of the response
 
     def __init__(self, body=b'', status_code=200, headers=None, reason=None):
         if body is None and status_code == 200:
@@ -44,7 +46,6 @@ class Response:
             body = json.dumps(body)
             self.headers['Content-Type'] = 'application/json; charset=UTF-8'
         self.body = body.encode() if isinstance(body, str) else body
-        self.is_head = False
 
     # Cookies and files live in modules of their own, loaded on first use,
     # so that an app that needs neither doesn't hold them in RAM.
@@ -69,24 +70,39 @@ class Response:
         if isinstance(self.body, bytes) and 'Content-Length' not in h:
             h['Content-Length'] = str(len(self.body))
         if 'Content-Type' not in h:
-            ct = self.default_content_type
-            h['Content-Type'] = ct if 'charset=' in ct \
-                else ct + '; charset=UTF-8'
+            h['Content-Type'] = self._content_type_line()[14:]
+
+    _ct = (None, None)  # default_content_type and its header line
+
+    def _content_type_line(self):
+        ct = self.default_content_type
+        if self._ct[0] is not ct:  # made once, not on every response
+            Response._ct = (ct, 'Content-Type: ' + (
+                ct if 'charset=' in ct else ct + '; charset=UTF-8'))
+        return self._ct[1]
 
     def _head(self, version, lines):
         reason = self.reason if self.reason is not None \
             else reason_phrase(self.status_code)
         lines.insert(0, 'HTTP/%s %d %s' % (version, self.status_code, reason))
         for name, value in self.headers.items():
-            for v in (value if isinstance(value, list) else (value,)):
-                v = str(v)
-                if _bad(name) or _bad(v) or ':' in name or not name:
-                    raise ValueError('invalid response header ' + repr(name))
-                lines.append(name + ': ' + v)
-        if _bad(reason):
-            raise ValueError('invalid reason')
+            if ':' in name or not name:
+                raise ValueError('invalid response header ' + repr(name))
+            if isinstance(value, list):
+                for v in value:
+                    lines.append(name + ': ' + str(v))
+            else:
+                lines.append(name + ': ' + str(value))
         lines.append('\r\n')
-        return '\r\n'.join(lines).encode()
+        head = '\r\n'.join(lines)
+        # A CR, LF or NUL in any header or the reason would let an app's
+        # input split the response: counting the separators finds one
+        # without a check per header.
+        n = len(lines)
+        if head.count('\n') != n or head.count('\r') != n or \
+                '\x00' in head:
+            raise ValueError('invalid response header or reason')
+        return head.encode()
 
     async def write(self, stream, http_version='1.0', keep_alive=False):
         """Write the response to ``stream`` (async ``awrite()``).
@@ -96,8 +112,8 @@ class Response:
         whether it can.  Raises ``ValueError`` before writing anything if a
         header holds CR, LF or NUL.
         """
-        self.started = False
-        self.complete()
+        if self.started:
+            self.started = False  # the same object, sent again
         h = self.headers
         code = self.status_code
         body = self.body
@@ -109,24 +125,29 @@ class Response:
             raise ValueError('unsupported response body type: ' +
                              type(body).__name__)
         bodyless = self.is_head or code in (204, 304) or code < 200
+        framed = keep_alive and not bodyless
         chunked = False
         size = len(body) if isinstance(body, bytes) else None
-        # Framing headers go on the wire only, not into self.headers: an app
-        # may send the same Response object again on another connection.
+        # What complete() would add, and the framing, go on the wire only,
+        # not into self.headers: that spares a header dict update or two on
+        # every response, and an app may send the same Response object
+        # again on another connection.
         framing = []
-        if keep_alive and not bodyless:
-            cl = h.get('Content-Length')
-            if cl is None:
+        cl = h.get('Content-Length')
+        if cl is None:
+            if size is None and framed:
                 size = _size(body)
-                if size is not None:
-                    framing.append('Content-Length: %d' % size)
-                elif http_version != '1.0':
-                    framing.append('Transfer-Encoding: chunked')
-                    chunked = True
-                else:
-                    keep_alive = False
-            elif size is not None and str(size) != str(cl):
-                keep_alive = False  # the app's length is wrong: don't trust
+            if size is not None:
+                framing.append('Content-Length: %d' % size)
+            elif framed and http_version != '1.0':
+                framing.append('Transfer-Encoding: chunked')
+                chunked = True
+            elif framed:
+                keep_alive = False
+        elif framed and size is not None and str(size) != str(cl):
+            keep_alive = False  # the app's length is wrong: don't trust it
+        if 'Content-Type' not in h:
+            framing.append(self._content_type_line())
         if 'Connection' not in h:
             if http_version != '1.0' and not keep_alive:
                 framing.append('Connection: close')
