@@ -16,7 +16,7 @@ SOURCES := $(wildcard framework/microdot/*.py)
 MPYS := $(patsubst framework/%.py,$(MPY_DIR)/%.mpy,$(SOURCES))
 SETUP_STAMP := $(BUILD)/.setup-done
 
-.PHONY: docs help setup mpy test test-cpython test-mpy test-firmware fuzz soak hil hil-virtual virtual-board demo footprint bench clean
+.PHONY: bench-reference-image docs help setup mpy test test-cpython test-mpy test-firmware fuzz soak hil hil-virtual virtual-board demo footprint bench clean
 
 help:
 	@echo "make demo          set up, then serve examples/hello on the MicroPython unix port"
@@ -31,7 +31,7 @@ help:
 	@echo "make test-mpy      MicroPython only (framework as .mpy, heap $(TEST_HEAP))"
 	@echo "make mpy           compile the framework with mpy-cross into $(MPY_DIR)"
 	@echo "make footprint     .mpy sizes and RAM on MicroPython, beside Microdot 2.7.0"
-	@echo "make bench         footprint, then hello-world req/s with wrk (results in bench/results)"
+	@echo "make bench         footprint, req/s (hello world and scenarios, wrk), RAM vs concurrency; bench/results"
 	@echo "make setup         install the development requirements with pip"
 	@echo "make firmware      BOARD=<board> MICROPY_DIR=<MicroPython $(MICROPYTHON_VERSION) tree>: image in firmware/build/<board>"
 	@echo "make firmware-all  every board whose toolchain is installed"
@@ -104,13 +104,26 @@ test-firmware: $(SETUP_STAMP)
 	@$(PYTHON) -m pytest -q -rs tests/test_firmware.py; s=$$?; [ $$s -eq 5 ] && s=0; exit $$s
 
 footprint: $(SETUP_STAMP)
-	$(PYTHON) bench/footprint.py
+	$(PYTHON) bench/footprint.py | tee bench/results/footprint.md
 
 bench: footprint
 	@command -v wrk >/dev/null || { echo "bench needs wrk: apt-get install wrk"; exit 1; }
 	$(PYTHON) bench/throughput.py
+	$(PYTHON) bench/scenarios.py
+	$(PYTHON) bench/memory.py
 	@$(PYTHON) -c "import matplotlib" 2>/dev/null && $(PYTHON) bench/plot.py \
 		|| echo "plots need matplotlib: pip install matplotlib"
+
+# Microdot 2.7.0 frozen into a unix image, for bench/ to compare frozen with
+# frozen (needs a MicroPython tree, like `make firmware`)
+REF_IMAGE_BUILD := $(abspath bench/work/unix-microdot-2.7.0)
+bench-reference-image: $(SETUP_STAMP)
+	@test -f $(MICROPY_DIR)/py/mkrules.mk || { echo "No MicroPython tree at MICROPY_DIR=$(MICROPY_DIR)"; exit 2; }
+	$(PYTHON) -c "import sys; sys.path.insert(0, 'bench'); import footprint; footprint.reference_source()"
+	$(MAKE) -C $(MICROPY_DIR)/mpy-cross -j$(JOBS)
+	$(MAKE) -C $(MICROPY_DIR)/ports/unix VARIANT_DIR=$(abspath boards/UNIX) \
+		BUILD=$(REF_IMAGE_BUILD) PROG=micropython \
+		FROZEN_MANIFEST=$(abspath bench/reference_manifest.py) -j$(JOBS)
 
 include firmware/firmware.mk
 

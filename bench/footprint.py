@@ -56,18 +56,26 @@ def compile_package(src_dir, name):
 FROZEN = os.path.join(ROOT, 'firmware', 'build', 'UNIX', 'micropython')
 
 
-def mp_run(lib, code, heap='256k', args=(), wait=True):
-    """Run ``code`` on MicroPython with the .mpy package in ``lib``, or,
-    with ``lib`` None, on the frozen unix image."""
-    env = dict(os.environ, MICROPYPATH='.frozen' if lib is None
-               else lib + ':.frozen')
-    cmd = [FROZEN if lib is None else MP, '-X', 'heapsize=' + heap, '-c',
-           code] + list(args)
-    if wait:
-        return subprocess.run(cmd, env=env, capture_output=True, text=True,
-                              timeout=60)
-    return subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
+# Microdot 2.7.0 frozen into a unix image (make bench-reference-image)
+REF_FROZEN = os.path.join(WORK, 'unix-microdot-2.7.0', 'micropython')
+
+
+def mp_command(lib, heap):
+    """(argv start, environment) to run MicroPython with ``lib``: a folder
+    holding the .mpy package, or a unix image with a framework frozen in
+    (None: ours, FROZEN)."""
+    if lib is None or os.path.isfile(lib):
+        return [lib or FROZEN, '-X', 'heapsize=' + heap], dict(
+            os.environ, MICROPYPATH='.frozen')
+    return [MP, '-X', 'heapsize=' + heap], dict(
+        os.environ, MICROPYPATH=lib + ':.frozen')
+
+
+def mp_run(lib, code, heap='256k', args=()):
+    """Run ``code`` on MicroPython with ``lib`` (see mp_command)."""
+    cmd, env = mp_command(lib, heap)
+    return subprocess.run(cmd + ['-c', code] + list(args), env=env,
+                          capture_output=True, text=True, timeout=60)
 
 
 IMPORT_RAM = '''
@@ -76,23 +84,6 @@ gc.collect(); a = gc.mem_free()
 import microdot
 gc.collect(); b = gc.mem_free()
 print(a - b)
-'''
-
-# hello world; prints free heap after setup, then serves
-HELLO = '''
-import gc, sys
-from microdot import Microdot
-app = Microdot()
-@app.route('/')
-async def index(req):
-    return 'hello'
-@app.route('/mem')
-async def mem(req):
-    gc.collect()
-    return str(gc.mem_free())
-gc.collect()
-print('READY', gc.mem_free())
-app.run(host='127.0.0.1', port=int(sys.argv[1]))
 '''
 
 
@@ -140,24 +131,32 @@ def free_port():
     return port
 
 
-def http_get(port, path, timeout=3):
-    s = socket.create_connection(('127.0.0.1', port), timeout=timeout)
-    s.sendall(b'GET ' + path.encode() + b' HTTP/1.0\r\nHost: x\r\n\r\n')
+def recv_all(s):
+    """Everything a socket receives until the peer closes; then close."""
     data = b''
     while True:
-        chunk = s.recv(4096)
+        chunk = s.recv(65536)
         if not chunk:
             break
         data += chunk
     s.close()
-    head, _, body = data.partition(b'\r\n\r\n')
+    return data
+
+
+def http_get(port, path, timeout=3):
+    s = socket.create_connection(('127.0.0.1', port), timeout=timeout)
+    s.sendall(b'GET ' + path.encode() + b' HTTP/1.0\r\nHost: x\r\n\r\n')
+    head, _, body = recv_all(s).partition(b'\r\n\r\n')
     return int(head.split()[1]), body
 
 
 def serve(lib, heap):
     """Start hello world at ``heap``; return (process, port, ready_free)."""
     port = free_port()
-    proc = mp_run(lib, HELLO, heap, [str(port)], wait=False)
+    cmd, env = mp_command(lib, heap)
+    proc = subprocess.Popen(
+        cmd + [os.path.join(HERE, 'apps', 'hello.py'), str(port)], env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     line = proc.stdout.readline()
     if not line.startswith('READY'):
         proc.kill()
@@ -247,13 +246,13 @@ def main():
     for name, core, total, imp, run, heap, _ in rows:
         print('| %s | %d B | %d B | %d B | %d B | %s KB |' % (
             name, core, total, imp, run, heap))
-    if os.path.exists(FROZEN):
-        # Microdot 2.7.0 has no frozen image to compare with: this row shows
-        # what freezing does to ours, beside its .mpy row above
-        ready, during = in_request_free(None)
-        print('| ours, frozen (unix image) | in flash | in flash | %d B | '
-              '%d B | %s KB |' % (int(mp_run(None, IMPORT_RAM).stdout),
-                                 ready - during, smallest_heap(None)))
+    for name, image in (('ours', FROZEN), ('microdot-2.7.0', REF_FROZEN)):
+        if os.path.exists(image):  # built from a MicroPython tree
+            ready, during = in_request_free(image)
+            print('| %s, frozen (unix image) | in flash | in flash | %d B | '
+                  '%d B | %s KB |' % (name, int(mp_run(image, IMPORT_RAM)
+                                                .stdout), ready - during,
+                                      smallest_heap(image)))
     print()
     print('Per module (.mpy bytes):')
     for name, *_, sizes in rows:

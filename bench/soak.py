@@ -31,7 +31,7 @@ FROZEN = os.path.join(ROOT, 'firmware', 'build', 'UNIX', 'micropython')
 
 def start(heap):
     port = free_port()
-    app = os.path.join(HERE, 'soak_app.py')
+    app = os.path.join(HERE, 'apps', 'soak.py')
     if os.path.exists(FROZEN):
         cmd = [FROZEN, '-X', 'heapsize=' + heap, app, str(port), 'full']
         env = dict(os.environ, MICROPYPATH='.frozen')

@@ -25,46 +25,83 @@ HERE = footprint.HERE
 RESULTS = os.path.join(HERE, 'results')
 
 
-def start(kind, lib, runtime, heap):
-    """Start a server; return (process, port) or (None, port)."""
+def launch(script, args, lib, runtime, heap, cwd=None):
+    """Start ``bench/apps/<script>`` with ``args`` (PORT: the port) on
+    MicroPython (``lib``: see footprint.mp_command) or on CPython (``lib``:
+    the package's source folder);
+    return (process, port), process None if it did not come up."""
     port = footprint.free_port()
-    script = os.path.join(HERE, 'bare_asyncio.py' if kind == 'bare'
-                          else 'hello_app.py')
+    path = os.path.join(HERE, 'apps', script)
+    args = [a if a != 'PORT' else str(port) for a in args]
     if runtime == 'cpython':
         env = dict(os.environ, PYTHONPATH=os.path.dirname(lib))
-        cmd = [sys.executable, script, str(port)]
+        cmd = [sys.executable, path] + args
     else:
-        env = dict(os.environ, MICROPYPATH=lib + ':.frozen')
-        cmd = [footprint.MP, '-X', 'heapsize=' + heap, script, str(port)]
+        cmd, env = footprint.mp_command(lib, heap)
+        cmd += [path] + args
+    # run in a scratch folder: what an app writes (uploads, spooled
+    # files) stays out of the repository
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT)
+                            stderr=subprocess.STDOUT,
+                            cwd=cwd or footprint.WORK)
     if not proc.stdout.readline().startswith(b'READY'):
         proc.kill()
+        proc.wait()
         return None, port
     footprint.wait_listening(port)
     return proc, port
 
 
-def wrk(port, conns, keep_alive, seconds):
+def start(kind, lib, runtime, heap):
+    return launch('bare_asyncio.py' if kind == 'bare' else 'hello.py',
+                  ['PORT'], lib, runtime, heap)
+
+
+def wrk(port, conns, keep_alive, seconds, path='/', script=None):
+    """Run wrk for ``seconds``; req/s counting 2xx answers only.  With a
+    Lua ``script`` that checks every body, 'bad' counts wrong ones."""
     cmd = ['wrk', '-t1', '-c%d' % conns, '-d%ds' % seconds, '--timeout',
            '2s']
     if not keep_alive:
         cmd += ['-H', 'Connection: close']
-    out = subprocess.run(cmd + ['http://127.0.0.1:%d/' % port],
+    if script:
+        cmd += ['-s', script]
+    out = subprocess.run(cmd + ['http://127.0.0.1:%d%s' % (port, path)],
                          capture_output=True, text=True,
                          timeout=seconds + 30).stdout
     total = re.search(r'(\d+) requests in ([\d.]+)(m?s)', out)
     errors = re.search(r'Socket errors: connect (\d+), read (\d+), '
                        r'write (\d+), timeout (\d+)', out)
     non2xx = re.search(r'Non-2xx or 3xx responses: (\d+)', out)
-    bad = int(non2xx.group(1)) if non2xx else 0
-    if not total:
-        return {'rps': 0.0, 'errors': 0, 'non2xx': bad}
-    secs = float(total.group(2)) / (1000 if total.group(3) == 'ms' else 1)
-    # only 2xx answers count: a quick 503 is not a request served
-    return {'rps': (int(total.group(1)) - bad) / secs,
-            'errors': sum(map(int, errors.groups())) if errors else 0,
-            'non2xx': bad}
+    bad = re.search(r'BAD (\d+)', out)
+    r = {'rps': 0.0, 'errors': sum(map(int, errors.groups())) if errors
+         else 0, 'non2xx': int(non2xx.group(1)) if non2xx else 0,
+         'bad': int(bad.group(1)) if bad else 0}
+    if total:
+        secs = float(total.group(2)) / (1000 if total.group(3) == 'ms'
+                                        else 1)
+        # only 2xx answers count: a quick 503 is not a request served
+        r['rps'] = (int(total.group(1)) - r['non2xx']) / secs
+    return r
+
+
+def libraries():
+    """{framework: {runtime: package dir}}: ours and Microdot 2.7.0 as .mpy
+    for MicroPython and as source for CPython."""
+    os.makedirs(footprint.WORK, exist_ok=True)
+    ours, _ = footprint.compile_package(
+        os.path.join(footprint.ROOT, 'framework', 'microdot'), 'ours')
+    ref_src = footprint.reference_source()
+    ref, _ = footprint.compile_package(ref_src, 'microdot-2.7.0')
+    return {'ours': {'micropython': ours,
+                     'cpython': os.path.join(footprint.ROOT, 'framework',
+                                             'microdot')},
+            'microdot-2.7.0': {'micropython': ref, 'cpython': ref_src}}
+
+
+def machine():
+    return '%s, %d cores, CPython %s' % (
+        platform.machine(), os.cpu_count(), platform.python_version())
 
 
 def main():
@@ -75,18 +112,11 @@ def main():
     args = ap.parse_args()
     if not shutil.which('wrk'):
         sys.exit('needs wrk: apt-get install wrk')
-    os.makedirs(footprint.WORK, exist_ok=True)
-    ours, _ = footprint.compile_package(
-        os.path.join(footprint.ROOT, 'framework', 'microdot'), 'ours')
-    ref_src = footprint.reference_source()
-    ref, _ = footprint.compile_package(ref_src, 'microdot-2.7.0')
     setups = [('micropython', '256k'), ('micropython', '64k'),
               ('cpython', '')]
-    libs = {'ours': {'micropython': ours,
-                     'cpython': os.path.join(footprint.ROOT, 'framework',
-                                             'microdot')},
-            'microdot-2.7.0': {'micropython': ref, 'cpython': ref_src},
-            'bare asyncio': {'micropython': ours, 'cpython': ref_src}}
+    libs = libraries()
+    # the bare server needs no framework: any package dir does for its path
+    libs['bare asyncio'] = libs['ours']
     conns = [int(c) for c in args.conns.split(',')]
     results = []
     for runtime, heap in setups:
@@ -127,10 +157,9 @@ def main():
 
 def write(results, args):
     os.makedirs(RESULTS, exist_ok=True)
-    machine = '%s, %d cores, %s' % (platform.machine(), os.cpu_count(),
-                                    platform.python_version())
+    machine_ = machine()
     with open(os.path.join(RESULTS, 'throughput.json'), 'w') as f:
-        json.dump({'machine': machine, 'command':
+        json.dump({'machine': machine_, 'command':
                    'python3 bench/throughput.py --seconds %d --repeat %d' %
                    (args.seconds, args.repeat), 'results': results}, f,
                   indent=1)
@@ -142,7 +171,7 @@ def write(results, args):
              'bare asyncio on the '
              'same runtime, heap and mode; errors are wrk socket errors and '
              'non-2xx answers, summed over the repeats.' % (
-                 machine, args.seconds, args.repeat), '',
+                 machine_, args.seconds, args.repeat), '',
              '| runtime | keep-alive | clients | ours | Microdot 2.7.0 | '
              'bare asyncio | ours / Microdot | % of ceiling | errors '
              '(ours / Microdot) |', '|---|---|---|---|---|---|---|---|---|']

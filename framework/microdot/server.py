@@ -81,11 +81,16 @@ class SocketConn(Conn):
     # Plain generators, not coroutines: MicroPython awaits them the same
     # way, and a yield to the poller here saves a frame per socket call.
     def _recv(self, n):
+        # Read at once: the bytes are usually there already (a body, the
+        # next pipelined request); the poller is waited on only when not.
+        data = self.sock.read(n)
+        if data is not None:
+            return data
         q = _io_queue()
         while True:
             yield q.queue_read(self.sock)
             data = self.sock.read(n)
-            if data is not None:  # None: TLS wants more bytes first
+            if data is not None:  # None: nothing yet, or TLS wants more
                 return data
 
     def _send(self, data):
@@ -257,6 +262,7 @@ class Server:
                 conn.idle = ticks_ms() or 1
                 if count:
                     if not conn.buffered():
+                        conn.buf = b''  # an idle connection keeps no bytes
                         conn.arm(app.idle_timeout * 1000)
                         if not await conn.fill():
                             break
@@ -367,9 +373,16 @@ async def _try_write(conn, data):
         pass
 
 
+_core = []
+
+
 def _io_queue():
-    from asyncio import core  # MicroPython: the poller asyncio itself uses
-    return core._io_queue
+    # MicroPython: the poller asyncio itself uses (looked up each time, as
+    # a new event loop brings a new one)
+    if not _core:
+        from asyncio import core
+        _core.append(core)
+    return _core[0]._io_queue
 
 
 _free = [0, 0]  # the last gc.mem_free() reading and its ticks_ms

@@ -15,7 +15,8 @@ class SSE:
     keep_alive = 15
 
     def __init__(self):
-        self.event = asyncio.Event()
+        self.event = asyncio.Event()  # set when an event is queued
+        self.room = asyncio.Event()   # set when queued events went out
         self.queue = []
 
     async def send(self, data, event=None, event_id=None, retry=None,
@@ -43,7 +44,8 @@ class SSE:
             out += 'data: ' + data.replace('\r\n', '\n').replace(
                 '\n', '\ndata: ') + '\n\n'
         while len(self.queue) >= self.max_queue:
-            await asyncio.sleep(0.01)
+            self.room.clear()
+            await self.room.wait()
         self.queue.append(out.encode())
         self.event.set()
 
@@ -76,10 +78,17 @@ class _Stream:
                 await asyncio.wait_for(sse.event.wait(), sse.keep_alive)
             except asyncio.TimeoutError:
                 return b': keep-alive\n\n'
-        item = sse.queue.pop(0)
-        if isinstance(item, Exception):
-            raise item
-        return item
+        q = sse.queue
+        if isinstance(q[0], Exception):
+            raise q.pop(0)
+        # what is queued goes out in one write
+        n = 1
+        while n < len(q) and not isinstance(q[n], Exception):
+            n += 1
+        out = q[0] if n == 1 else b''.join(q[:n])
+        del q[:n]
+        sse.room.set()
+        return out
 
     async def aclose(self):
         self.task.cancel()

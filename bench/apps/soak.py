@@ -1,5 +1,5 @@
 # The app bench/soak.py drives: every kind of traffic the soak mixes.
-#     micropython -X heapsize=64k soak_app.py PORT [with-ws]
+#     micropython -X heapsize=64k bench/apps/soak.py PORT [with-ws]
 import gc
 import sys
 from microdot import Microdot, Request

@@ -1,7 +1,7 @@
 # The ceiling: a bare asyncio HTTP responder with no framework, for
 # MicroPython and CPython.  It reads a request head and answers "hello",
 # keeping the connection open unless the client sent Connection: close.
-#   micropython bare_asyncio.py PORT
+#   micropython bench/apps/bare_asyncio.py PORT
 import asyncio
 import sys
 
