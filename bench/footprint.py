@@ -47,7 +47,10 @@ def compile_package(src_dir, name):
     for src in sorted(glob.glob(os.path.join(src_dir, '*.py'))):
         mod = os.path.basename(src)[:-3]
         dst = os.path.join(out, mod + '.mpy')
-        subprocess.run([MPY_CROSS, '-o', dst, src], check=True)
+        # -s: the name tracebacks show, as when compiling inside the
+        # package folder (a full path would be stored in every .mpy)
+        subprocess.run([MPY_CROSS, '-s', 'microdot/' + mod + '.py', '-o',
+                        dst, src], check=True)
         sizes[mod] = os.path.getsize(dst)
     return os.path.dirname(out), sizes
 

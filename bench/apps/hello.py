@@ -38,6 +38,22 @@ async def hold(req, n):
     return ''
 
 
+# bench/profile.py: bytes allocated between /alloc/start and /alloc/stop,
+# with the collector off (MicroPython)
+@app.route('/alloc/start')
+async def alloc_start(req):
+    gc.collect()
+    gc.disable()
+    return str(gc.mem_alloc())
+
+
+@app.route('/alloc/stop')
+async def alloc_stop(req):
+    n = gc.mem_alloc()
+    gc.enable()
+    return str(n)
+
+
 gc.collect()
 print('READY', gc.mem_free() if hasattr(gc, 'mem_free') else 0)
 app.run(host='127.0.0.1', port=int(sys.argv[1]))

@@ -59,11 +59,11 @@ def bad_token(b):
     """True unless the bytes ``b`` are an RFC 9110 token (a method, a header
     name).  Checked as bytes, before decoding: ``min``/``max`` of bytes and
     ``isalpha`` run in C without a str per character."""
-    if not b or max(b) > 126 or min(b) < 33:
-        return True
     # the usual name of letters and dashes is settled by one C call
     if b.replace(b'-', b'a').isalpha():
         return False
+    if not b or max(b) > 126 or min(b) < 33:
+        return True
     for c in _SEPARATORS:
         if c in b:
             return True
@@ -77,46 +77,41 @@ class NoCaseDict(dict):
     """A dict with case-insensitive string keys that remembers the spelling
     a key was first stored with (so it compares equal to a plain dict).
 
-    No second dict maps the spellings: a key asked for as stored is found
-    directly, any other spelling by a scan that compares lengths before it
-    lowercases anything.  Headers are few, and this spares an allocation or
-    two on every lookup and insertion of every request.
+    ``keymap`` maps each lowercased key to its stored spelling.  A key asked
+    for as stored (``'Content-Type'``, as clients and code usually spell
+    it) is found at once, without lowercasing anything.
     """
     def __init__(self, initial_dict=None):
         super().__init__()
+        self.keymap = {}
         if initial_dict:
             self.update(initial_dict)
 
     def _key(self, key):
         if super().get(key, _NO) is not _NO:
             return key
-        n = len(key)
-        kl = None
-        for k in self:
-            if len(k) == n:
-                if kl is None:
-                    kl = key.lower()
-                if k.lower() == kl:
-                    return k
-        return key
+        return self.keymap.get(key.lower(), key)
 
     def __setitem__(self, key, value):
-        super().__setitem__(self._key(key), value)
+        super().__setitem__(self.keymap.setdefault(key.lower(), key), value)
 
     def __getitem__(self, key):
         return super().__getitem__(self._key(key))
 
     def __delitem__(self, key):
-        super().__delitem__(self._key(key))
+        super().__delitem__(self.keymap.pop(key.lower(), key))
 
     def __contains__(self, key):
         return super().get(self._key(key), _NO) is not _NO
 
     def get(self, key, default=None):
-        return super().get(self._key(key), default)
+        value = super().get(key, _NO)
+        if value is _NO:
+            value = super().get(self.keymap.get(key.lower(), key), default)
+        return value
 
     def setdefault(self, key, default=None):
-        key = self._key(key)
+        key = self.keymap.setdefault(key.lower(), key)
         value = super().get(key, _NO)
         if value is _NO:
             super().__setitem__(key, default)

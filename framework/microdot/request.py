@@ -112,26 +112,31 @@ class Request:
                 raise ProtocolError(431, 'Too many headers')
             add_header(headers, line)
         length, chunked = check_head(headers, version)
-        writer = None
-        if version != '1.0' and \
-                headers.get('Expect', '').lower() == '100-continue':
-            writer = client_writer
-        body = Body(rd, length, chunked, Request.max_content_length, writer)
+        body = None
         data = b''
-        if length > Request.max_content_length:
-            pass  # dispatch answers 413 and the connection closes
-        elif chunked:
-            if Request.max_body_length:
-                data = await _exactly(body, Request.max_body_length + 1, False)
-                if len(data) > Request.max_body_length:
-                    body.pre, data = data, b''
-        elif length <= Request.max_body_length:
-            data = await body.readexactly(length)
+        if length or chunked:  # most requests have no body: no Body then
+            writer = None
+            if version != '1.0' and \
+                    headers.get('Expect', '').lower() == '100-continue':
+                writer = client_writer
+            body = Body(rd, length, chunked, Request.max_content_length,
+                        writer)
+            if length > Request.max_content_length:
+                pass  # dispatch answers 413 and the connection closes
+            elif chunked:
+                if Request.max_body_length:
+                    data = await _exactly(body, Request.max_body_length + 1,
+                                          False)
+                    if len(data) > Request.max_body_length:
+                        body.pre, data = data, b''
+            elif length <= Request.max_body_length:
+                data = await body.readexactly(length)
+            if body.done and not body.pre:
+                body = None
         req = Request(app, client_addr, method, url, version, headers,
-                      body=data,
-                      stream=None if body.done and not body.pre else body,
-                      sock=(rd, client_writer), scheme=scheme)
-        if chunked and body.done:
+                      body=data, stream=body, sock=(rd, client_writer),
+                      scheme=scheme)
+        if chunked and body is None:
             req.content_length = len(data)
         return req
 
