@@ -32,6 +32,7 @@ help:
 	@echo "make mpy           compile the framework with mpy-cross into $(MPY_DIR)"
 	@echo "make footprint     .mpy sizes and RAM on MicroPython, beside Microdot 2.7.0"
 	@echo "make bench         footprint, req/s (hello world and scenarios, wrk), RAM vs concurrency; bench/results"
+	@echo "make bench-reference-image MICROPY_DIR=<tree>: Microdot 2.7.0 frozen in a unix image, for bench"
 	@echo "make setup         install the development requirements with pip"
 	@echo "make firmware      BOARD=<board> MICROPY_DIR=<MicroPython $(MICROPYTHON_VERSION) tree>: image in firmware/build/<board>"
 	@echo "make firmware-all  every board whose toolchain is installed"
@@ -111,6 +112,7 @@ bench: footprint
 	$(PYTHON) bench/throughput.py
 	$(PYTHON) bench/scenarios.py
 	$(PYTHON) bench/memory.py
+	$(PYTHON) bench/profile.py
 	@$(PYTHON) -c "import matplotlib" 2>/dev/null && $(PYTHON) bench/plot.py \
 		|| echo "plots need matplotlib: pip install matplotlib"
 

@@ -158,7 +158,7 @@ def serve(lib, heap):
     port = free_port()
     cmd, env = mp_command(lib, heap)
     proc = subprocess.Popen(
-        cmd + [os.path.join(HERE, 'apps', 'hello.py'), str(port)], env=env,
+        cmd + [os.path.join(HERE, 'apps', 'probe.py'), str(port)], env=env,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     line = proc.stdout.readline()
     if not line.startswith('READY'):

@@ -5,7 +5,7 @@ in one run.
 
     python3 bench/memory.py
 
-Live heap is read inside a handler after gc.collect() (bench/apps/hello.py:
+Live heap is read inside a handler after gc.collect() (bench/apps/probe.py:
 /hold/N answers once N requests are in flight together; /mem reports free
 heap).  Every load here is an exact number of requests with every answer
 checked, from our own asyncio client (bench/load.py).  Results:
@@ -17,7 +17,6 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import footprint  # noqa: E402
 import load  # noqa: E402
 import throughput  # noqa: E402
 
@@ -26,68 +25,56 @@ CONCURRENCY = [1, 2, 4, 8, 16, 32]
 HEAP = '256k'
 
 
-def serve(lib, heap=HEAP, cap=None):
+def measure(lib, client, heap=HEAP, cap=None, app='probe.py'):
+    """Start ``app``, run ``client(port)`` (a coroutine function) against
+    it and return its result; None if the server did not start or the
+    client failed (the server ran out of memory, say)."""
     proc, port = throughput.launch(
-        'hello.py', ['PORT'] + ([str(cap)] if cap else []), lib,
-        'micropython', heap)
-    return proc, port
-
-
-def stop(proc):
-    if proc is not None:
+        app, ['PORT'] + ([str(cap)] if cap else []), lib, 'micropython',
+        heap)
+    if proc is None:
+        return None
+    try:
+        return asyncio.run(client(port))
+    except Exception:
+        return None
+    finally:
         proc.kill()
         proc.wait()
 
 
 def in_flight(lib, n):
     """Heap in use with ``n`` requests inside a handler at once."""
-    proc, port = serve(lib, cap=64 if n > 8 else None)
-    try:
-        if proc is None:
-            return None
-        bodies = asyncio.run(load.together(port, '/hold/%d' % n, n))
+    async def client(port):
+        bodies = await load.together(port, '/hold/%d' % n, n)
         numbers = [int(b) for b in bodies if b and b.isdigit()]
-        return numbers[0] if len(numbers) == 1 and \
-            len(bodies) == n else None
-    finally:
-        stop(proc)
+        if len(numbers) == 1 and len(bodies) == n:
+            return numbers[0]
+    return measure(lib, client, cap=64 if n > 8 else None)
 
 
 def idle_connections(lib, n=7):
-    """Free heap with no client, and with ``n`` idle keep-alive
-    connections open (each has served one request)."""
-    proc, port = serve(lib)
-    try:
-        if proc is None:
-            return None, None
-        return asyncio.run(load.idle_cost(port, n))
-    finally:
-        stop(proc)
+    """(free heap, free heap with ``n`` idle keep-alive connections open,
+    n), or None."""
+    return measure(lib, lambda port: load.idle_cost(port, n))
+
+
+AFTER_HEAP = '128k'
 
 
 def after_requests(lib, count=5000, clients=8):
-    """Free heap at start and after ``count`` requests from ``clients``
-    concurrent clients, and the failures among them."""
-    proc, port = serve(lib, '64k')
-    try:
-        if proc is None:
-            return None
-        return asyncio.run(load.free_after(port, count, clients))
-    finally:
-        stop(proc)
+    """(free heap at start, after ``count`` requests from ``clients``
+    concurrent clients, failures among them), or None."""
+    return measure(lib, lambda port: load.free_after(port, count, clients),
+                   AFTER_HEAP)
 
 
 def serves_8(lib, heap, count=400):
     """True if hello world at ``heap`` answers ``count`` requests from 8
     concurrent clients with no failure at all."""
-    proc, port = serve(lib, heap)
-    if proc is None:
-        return False
-    try:
-        r = asyncio.run(load.run(port, '/', b'hello', count, 8))
-        return r['failed'] == 0 and proc.poll() is None
-    finally:
-        stop(proc)
+    async def client(port):
+        return (await load.run(port, '/', b'hello', count, 8))['failed']
+    return measure(lib, client, heap, app='hello.py') == 0
 
 
 def smallest_heap_8(lib, lo=16, hi=256):
@@ -107,14 +94,11 @@ def smallest_heap_8(lib, lo=16, hi=256):
 
 
 def main():
-    libs = {fw: runtimes['micropython']
-            for fw, runtimes in throughput.libraries().items()}
-    # unix images with the framework frozen in, where they were built
-    # (make firmware BOARD=UNIX, make bench-reference-image)
-    for fw, image in (('ours', footprint.FROZEN),
-                      ('microdot-2.7.0', footprint.REF_FROZEN)):
-        if os.path.exists(image):
-            libs[fw + ', frozen'] = image
+    libs = {}
+    for fw, runtimes in throughput.libraries().items():
+        libs[fw] = runtimes['micropython']
+        if 'frozen' in runtimes:  # the unix images, where built
+            libs[fw + ', frozen'] = runtimes['frozen']
     rows = {}
     for fw, lib in libs.items():
         r = rows[fw] = {}
@@ -164,8 +148,8 @@ def write(rows):
     lines.append('| RAM per idle keep-alive connection (7 open; 8 is the cap on a board) | %s |' %
                  ' | '.join(idle(rows[fw]['idle_free']) for fw in names))
     lines.append('| free heap at start / after 5,000 requests, 8 clients, '
-                 '64 KB heap (failed requests) | %s |' % ' | '.join(
-                     after(rows[fw]['after_5000']) for fw in names))
+                 '%s heap (failed requests) | %s |' % (AFTER_HEAP, ' | '.join(
+                     after(rows[fw]['after_5000']) for fw in names)))
     lines.append('| smallest heap with 0 failures for 8 concurrent clients '
                  '(400 requests, 2 KB steps) | %s |' % ' | '.join(
                      fmt(rows[fw]['smallest_heap_8'], ' KB')

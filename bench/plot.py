@@ -8,6 +8,8 @@ requests in flight, from memory.json).
 import json
 import os
 
+from throughput import label
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 RESULTS = os.path.join(HERE, 'results')
 STYLE = {'ours': ('C0', 'o', '-'), 'microdot-2.7.0': ('C1', 's', '-'),
@@ -72,9 +74,8 @@ def throughput(plt):
                               r['framework']) == (runtime, heap, ka, name))
             ax.plot([c for c, _ in rows], [v for _, v in rows], line,
                     color=color, marker=marker, label=name)
-        ax.set_title('%s%s, keep-alive %s' % (
-            runtime, ' ' + heap if heap else '', 'on' if ka else 'off'),
-            fontsize=9)
+        ax.set_title('%s, keep-alive %s' % (
+            label(runtime, heap), 'on' if ka else 'off'), fontsize=9)
         ax.set_xscale('log', base=2)
         ax.set_xticks(sorted({r['conns'] for r in data['results']}))
         ax.set_xticklabels(sorted({r['conns'] for r in data['results']}))

@@ -93,10 +93,36 @@ def libraries():
         os.path.join(footprint.ROOT, 'framework', 'microdot'), 'ours')
     ref_src = footprint.reference_source()
     ref, _ = footprint.compile_package(ref_src, 'microdot-2.7.0')
-    return {'ours': {'micropython': ours,
+    libs = {'ours': {'micropython': ours,
                      'cpython': os.path.join(footprint.ROOT, 'framework',
                                              'microdot')},
             'microdot-2.7.0': {'micropython': ref, 'cpython': ref_src}}
+    # unix images with each framework frozen in, where both were built
+    # (make firmware BOARD=UNIX; make bench-reference-image)
+    if os.path.exists(footprint.FROZEN) and \
+            os.path.exists(footprint.REF_FROZEN):
+        libs['ours']['frozen'] = footprint.FROZEN
+        libs['microdot-2.7.0']['frozen'] = footprint.REF_FROZEN
+    return libs
+
+
+def setups(libs):
+    """(runtime, heap) pairs to measure; 'frozen' runs the unix images."""
+    out = [('micropython', '256k'), ('micropython', '64k')]
+    if 'frozen' in libs['ours']:
+        out.append(('frozen', '64k'))
+    else:
+        print('no frozen rows: they need `make firmware BOARD=UNIX` and '
+              '`make bench-reference-image` (a MicroPython tree)')
+    return out + [('cpython', '')]
+
+
+def label(runtime, heap):
+    """How a row names its runtime: 'micropython 64k', 'micropython 64k,
+    frozen', 'cpython'."""
+    if runtime == 'frozen':
+        return 'micropython %s, frozen' % heap
+    return runtime + (' ' + heap if heap else '')
 
 
 def machine():
@@ -112,14 +138,12 @@ def main():
     args = ap.parse_args()
     if not shutil.which('wrk'):
         sys.exit('needs wrk: apt-get install wrk')
-    setups = [('micropython', '256k'), ('micropython', '64k'),
-              ('cpython', '')]
     libs = libraries()
     # the bare server needs no framework: any package dir does for its path
     libs['bare asyncio'] = libs['ours']
     conns = [int(c) for c in args.conns.split(',')]
     results = []
-    for runtime, heap in setups:
+    for runtime, heap in setups(libs):
         for keep_alive in (False, True):
             for c in conns:
                 samples = {name: [] for name in libs}
@@ -186,7 +210,7 @@ def write(results, args):
             s = '%.0f (%.0f)' % (r['rps_median'], r['rps_min'])
             return s if r['server_survived'] else s + ' crashed'
         lines.append('| %s | %s | %d | %s | %s | %s | %s | %s | %d / %d |' % (
-            runtime + (' ' + heap if heap else ''), 'on' if ka else 'off',
+            label(runtime, heap), 'on' if ka else 'off',
             c, cell(o), cell(m), cell(b),
             '%.2f' % (o['rps_median'] / m['rps_median'])
             if m['rps_median'] else '-',
