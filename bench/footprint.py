@@ -153,12 +153,13 @@ def http_get(port, path, timeout=3):
     return int(head.split()[1]), body
 
 
-def serve(lib, heap):
-    """Start hello world at ``heap``; return (process, port, ready_free)."""
+def serve(lib, heap, app='probe.py'):
+    """Start ``app`` (hello world, and with probe.py its /mem route) at
+    ``heap``; return (process, port, free heap after setup)."""
     port = free_port()
     cmd, env = mp_command(lib, heap)
     proc = subprocess.Popen(
-        cmd + [os.path.join(HERE, 'apps', 'probe.py'), str(port)], env=env,
+        cmd + [os.path.join(HERE, 'apps', app), str(port)], env=env,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     line = proc.stdout.readline()
     if not line.startswith('READY'):
@@ -179,7 +180,7 @@ def wait_listening(port):
 
 def serves(lib, heap, n=20):
     """True if hello world at ``heap`` answers n requests in a row."""
-    proc, port, _ = serve(lib, heap)
+    proc, port, _ = serve(lib, heap, 'hello.py')
     if proc is None:
         return False
     try:
@@ -282,7 +283,8 @@ def main():
     print('import RAM: heap used by `import microdot` after gc.collect().')
     print('server+request RAM: heap in use while a handler runs, minus '
           'that after app setup (server module, sockets, one request).')
-    print('smallest heap: 1 KB steps; 20 sequential requests, all 200.')
+    print('smallest heap: 1 KB steps; bench/apps/hello.py answers 20 '
+          'sequential requests, all 200.')
 
 
 if __name__ == '__main__':

@@ -123,7 +123,7 @@ def http_scenarios(work):
                 work, 'json',
                 'wrk.method = "POST"\nwrk.body = [==[%s]==]\n'
                 'wrk.headers["Content-Type"] = "application/json"\n'
-                'function ok(b) return #b > 900 and b:find('
+                'function ok(b) return #b > 800 and b:find('
                 '"greenhouse%%-1", 1) ~= nil end' % body.decode()),
             echo),
         'streamed response (1 MB)': (

@@ -162,28 +162,24 @@ class Response:
         if size is not None and isinstance(body, bytes) and len(body) < 1024:
             await stream.awrite(head + body)
             return keep_alive
-        await stream.awrite(head)
+        await stream.awrite(head)  # at once: an event stream's client waits
         sent = 0
+        tail = b''  # the previous chunk's CRLF, sent with the next head
         try:
             async for data in self.body_iter():
                 if isinstance(data, str):
                     data = data.encode()
                 if not data:
                     continue
+                if chunked:
+                    # the piece itself goes out as it is, never copied: a
+                    # copy per piece keeps a small heap's collector busy
+                    await stream.awrite(b'%s%x\r\n' % (tail, len(data)))
+                    tail = b'\r\n'
                 sent += len(data)
-                if chunked and len(data) > 1024:
-                    # a big piece goes out as it is, between its chunk
-                    # head and tail: no copy of it to allocate
-                    await stream.awrite(b'%x\r\n' % len(data))
-                    await stream.awrite(data)
-                    data = b'\r\n'
-                elif chunked:
-                    # up to a file read's 1 KB: one copy costs less than
-                    # two more writes to the socket
-                    data = b'%x\r\n%s\r\n' % (len(data), data)
                 await stream.awrite(data)
             if chunked:
-                await stream.awrite(b'0\r\n\r\n')
+                await stream.awrite(tail + b'0\r\n\r\n')
         finally:
             await self.aclose()
         if size is not None and sent != size:

@@ -341,7 +341,10 @@ class Server:
             count + 1 != app.max_keep_alive_requests and \
             'close' not in connection_tokens(res.headers) and \
             (body.done or body.writer is None and
-             (body.chunked or body.left <= app.max_drain))
+             (body.chunked or body.left <= app.max_drain)) and \
+            (CPYTHON or _room(2 * app.reserve_ram))
+        # (short of RAM, an idle connection kept open would hold what the
+        # next request needs: the client reconnects when there is room)
         keep = await self._write(conn, res, req.http_version, keep)
         if app.debug:
             print('%s %s %d' % (req.method, req.path, res.status_code))
