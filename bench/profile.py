@@ -53,12 +53,12 @@ def main():
     lines = ['# Profile of a hello-world request on MicroPython', '',
              'Machine: %s; MicroPython unix port, the framework as .mpy. '
              'Command: `python3 bench/profile.py`.' % throughput.machine(),
-             '', '## Stages (ours; a browser-like head of 5 header lines, '
+             '', '**Stages** (ours; a browser-like head of 5 header lines, '
              'no sockets)', '', '| stage | µs | bytes allocated |',
              '|---|---|---|']
     for name, us, nbytes in stages(libs['ours']):
         lines.append('| %s | %s | %s |' % (name, us, nbytes))
-    lines += ['', '## Allocated per request through the server (bytes; '
+    lines += ['', '**Allocated per request through the server** (bytes; '
               'request line and Host only, as wrk sends)', '',
               '| | ours | Microdot 2.7.0 |', '|---|---|---|']
     cells = {}

@@ -22,7 +22,7 @@ import sys
 import threading
 import time
 
-from footprint import free_port, wait_listening
+from footprint import free_port, wait_listening, keep_reading
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -52,9 +52,7 @@ def start(heap):
     line = proc.stdout.readline()
     if not line.startswith(b'READY'):
         sys.exit('the soak app did not start: %r' % (line + proc.stdout.read()))
-    log = []
-    threading.Thread(target=lambda: log.extend(proc.stdout),
-                     daemon=True).start()
+    log = keep_reading(proc, [])
     wait_listening(port)
     return proc, port, how, log, os.path.exists(FROZEN)
 

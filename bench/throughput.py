@@ -48,6 +48,7 @@ def launch(script, args, lib, runtime, heap, cwd=None):
         proc.kill()
         proc.wait()
         return None, port
+    proc.tail = footprint.keep_reading(proc)
     footprint.wait_listening(port)
     return proc, port
 
