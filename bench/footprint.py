@@ -244,9 +244,12 @@ def main():
     }
     version = subprocess.run([MP, '-c', 'import sys; print(sys.version)'],
                              capture_output=True, text=True).stdout.strip()
-    print('MicroPython', version, '(unix port, 64-bit); mpy-cross',
-          subprocess.run([MPY_CROSS, '--version'], capture_output=True,
-                         text=True).stdout.strip())
+    import platform
+    print('Machine: %s, %d cores. Command: `make footprint` (`python3 '
+          'bench/footprint.py`). %s (unix port, 64-bit); mpy-cross: %s.' % (
+              platform.machine(), os.cpu_count(), version.split('; ')[-1],
+              subprocess.run([MPY_CROSS, '--version'], capture_output=True,
+                             text=True).stdout.strip()))
     print()
     rows = []
     libs, all_sizes = {}, {}
