@@ -35,6 +35,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 RAW_PROMPT = b'raw REPL; CTRL-B to exit\r\n>'
 UP = b'\x1b[vb-up]'
+MAIN = b'\x1b[vb-main]'
 
 # What the interpreter runs at each (re)start: boot.py, then main.py unless
 # the host was in the raw REPL, printing exceptions as a board does.
@@ -55,6 +56,7 @@ def _run(name):
         sys.print_exception(e)
 _run('boot.py')
 if os.getenv('VB_RUN_MAIN') == '1':
+    sys.stdout.write('\x1b[vb-main]')  # the host's bytes may come now
     _run('main.py')
 del _run
 '''
@@ -251,11 +253,20 @@ class VirtualBoard:
                 tail = b''
 
     def _boot_output(self, data):
+        # The host's bytes are held until main.py starts or the REPL
+        # prompts: a Ctrl-C that reached the interpreter between its
+        # start-up script and its REPL would kill the process, not
+        # interrupt it (the unix port restores SIGINT's default there).
         self.boot_seen = getattr(self, 'boot_seen', b'') + data
         i = self.boot_seen.find(UP)
         if i < 0:
             return b''  # the host process's own start-up, never shown
         data = self.boot_seen[i + len(UP):]
+        j = data.find(MAIN)
+        if j >= 0:
+            data = data[:j] + data[j + len(MAIN):]
+        elif not data.replace(b'\r\n', b'\n').endswith(b'>>> '):
+            return b''  # kept in boot_seen until a prompt or main.py
         self.boot_seen = b''
         self.booting = False
         if self.pending:
