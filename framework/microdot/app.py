@@ -183,10 +183,12 @@ class Microdot:
         return {'Allow': ', '.join(allow)}
 
     def get_request_handlers(self, req, attr, local_first=True):
-        handlers = getattr(self, attr + '_handlers')
+        # the list's name without building a string on every request
+        name = _HANDLER_LISTS.get(attr) or attr + '_handlers'
+        handlers = getattr(self, name)
         if not req or not req.subapp:
-            return handlers
-        local = getattr(req.subapp, attr + '_handlers')
+            return handlers  # the usual case: no list to build
+        local = getattr(req.subapp, name)
         return local + handlers if local_first else handlers + local
 
     async def error_response(self, req, status_code, reason=None):
@@ -225,9 +227,8 @@ class Microdot:
                 res = await self._handle_exception(req, exc)
         res = _to_response(res)
         if not after_done:
-            for handler in self.after_error_request_handlers \
-                    if req is None or not req.subapp else \
-                    self.get_request_handlers(req, 'after_error_request'):
+            for handler in self.get_request_handlers(
+                    req, 'after_error_request'):
                 res = await invoke_handler(handler, req, res) or res
         if req is not None and res is not Response.already_handled:
             res.is_head = req.method == 'HEAD'
@@ -250,10 +251,9 @@ class Microdot:
         if not callable(f):
             raise HTTPException(f, 'Not found')
         req.route = f
-        sub = req.subapp  # with none, the app's own lists serve as they are
         res = None
-        for handler in self.get_request_handlers(req, 'before_request', False) \
-                if sub else self.before_request_handlers:
+        for handler in self.get_request_handlers(req, 'before_request',
+                                                 False):
             res = await invoke_handler(handler, req)
             if res:
                 break
@@ -267,8 +267,7 @@ class Microdot:
         res = _to_response(res)
         if res is Response.already_handled:
             return res  # the handler answered on the socket (WebSocket)
-        for handler in self.get_request_handlers(req, 'after_request') \
-                if sub else self.after_request_handlers:
+        for handler in self.get_request_handlers(req, 'after_request'):
             res = await invoke_handler(handler, req, res) or res
         for handler in req.after_request_handlers:
             res = await invoke_handler(handler, req, res) or res
@@ -292,6 +291,10 @@ class Microdot:
             except Exception as exc2:
                 print_exception(exc2)
         return await self.error_response(req, 500, 'Internal server error')
+
+
+_HANDLER_LISTS = {name: name + '_handlers' for name in (
+    'before_request', 'after_request', 'after_error_request')}
 
 
 def _method_route(method):

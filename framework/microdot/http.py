@@ -44,13 +44,10 @@ _HEXS = '0123456789abcdefABCDEF'
 _HEX = _HEXS.encode()
 
 
-def bad_chars(s, extra=''):
-    """True if the str ``s`` holds a control character, space, DEL or one
-    of ``extra``."""
-    if s and (min(s) <= ' ' or '\x7f' in s):
-        return True
-    for c in extra:
-        if c in s:
+def _any_of(chars, b):
+    """True if the bytes ``b`` hold any of the bytes ``chars``."""
+    for c in chars:
+        if c in b:
             return True
     return False
 
@@ -64,10 +61,7 @@ def bad_token(b):
         return False
     if not b or max(b) > 126 or min(b) < 33:
         return True
-    for c in _SEPARATORS:
-        if c in b:
-            return True
-    return False
+    return _any_of(_SEPARATORS, b)
 
 
 _SEPARATORS = b'"(),/:;<=>?@[\\]{}'
@@ -221,10 +215,7 @@ def _bad_host(b):
     r = b.replace(b'.', b'').replace(b':', b'')
     if r.isdigit() or r.isalpha():
         return False  # the usual address or name, settled in C
-    for c in b'/\\@?#"<>{}|^`':
-        if c in b:
-            return True
-    return False
+    return _any_of(b'/\\@?#"<>{}|^`', b)
 
 
 def connection_tokens(headers):

@@ -70,7 +70,7 @@ class Response:
         if isinstance(self.body, bytes) and 'Content-Length' not in h:
             h['Content-Length'] = str(len(self.body))
         if 'Content-Type' not in h:
-            h['Content-Type'] = self._content_type_line()[14:]
+            h['Content-Type'] = self._content_type_line()[14:]  # the value
 
     _ct = (None, None)  # default_content_type and its header line
 
