@@ -166,21 +166,42 @@ def http_get(port, path, timeout=3):
     return int(head.split()[1]), body
 
 
-def serve(lib, heap, app='probe.py'):
-    """Start ``app`` (hello world, and with probe.py its /mem route) at
-    ``heap``; return (process, port, free heap after setup)."""
+def launch(script, args, lib, runtime, heap, cwd=None):
+    """Start ``bench/apps/<script>`` with ``args`` (PORT: the port) on
+    MicroPython (``lib``: see mp_command) or on CPython (``lib``: the
+    package's source folder); return (process, port), process None if it
+    did not come up."""
     port = free_port()
-    cmd, env = mp_command(lib, heap)
-    proc = subprocess.Popen(
-        cmd + [os.path.join(HERE, 'apps', app), str(port)], env=env,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    path = os.path.join(HERE, 'apps', script)
+    args = [a if a != 'PORT' else str(port) for a in args]
+    if runtime == 'cpython':
+        env = dict(os.environ, PYTHONPATH=os.path.dirname(lib))
+        cmd = [sys.executable, path] + args
+    else:
+        cmd, env = mp_command(lib, heap)
+        cmd += [path] + args
+    # run in a scratch folder: what an app writes (uploads, spooled
+    # files) stays out of the repository
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT,
+                            cwd=cwd or WORK)
     line = proc.stdout.readline()
-    if not line.startswith('READY'):
+    if not line.startswith(b'READY'):
         proc.kill()
-        return None, port, None
-    keep_reading(proc)
+        proc.wait()
+        return None, port
+    proc.ready_free = int(line.split()[1])  # the app prints its free heap
+    proc.tail = keep_reading(proc)
     wait_listening(port)
-    return proc, port, int(line.split()[1])
+    return proc, port
+
+
+def serve(lib, heap, app='probe.py'):
+    """Start ``app`` (hello world, and with probe.py its /mem route) on
+    MicroPython at ``heap``; return (process, port, free heap after
+    setup)."""
+    proc, port = launch(app, ['PORT'], lib, 'micropython', heap)
+    return proc, port, proc and proc.ready_free
 
 
 def wait_listening(port):

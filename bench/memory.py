@@ -17,6 +17,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import footprint  # noqa: E402
 import load  # noqa: E402
 import throughput  # noqa: E402
 
@@ -29,7 +30,7 @@ def measure(lib, client, heap=HEAP, cap=None, app='probe.py'):
     """Start ``app``, run ``client(port)`` (a coroutine function) against
     it and return its result; None if the server did not start or the
     client failed (the server ran out of memory, say)."""
-    proc, port = throughput.launch(
+    proc, port = footprint.launch(
         app, ['PORT'] + ([str(cap)] if cap else []), lib, 'micropython',
         heap)
     if proc is None:

@@ -63,7 +63,7 @@ def main():
               '| | ours | Microdot 2.7.0 |', '|---|---|---|']
     cells = {}
     for fw, lib in libs.items():
-        proc, port = throughput.launch('probe.py', ['PORT'], lib,
+        proc, port = footprint.launch('probe.py', ['PORT'], lib,
                                        'micropython', '8m')
         try:
             cells[fw] = [asyncio.run(allocated(port, ka))

@@ -175,6 +175,40 @@ def sse_events(port, count=5000):
     return count / elapsed
 
 
+# scenarios measured by a client of ours: (name, app, unit, client), where
+# client(port, seconds) returns the rate, or None if an answer was wrong
+CLIENTS = [
+    ('WebSocket echo', 'websocket', 'round trips/s', ws_round_trips),
+    ('SSE events', 'sse', 'events/s', lambda port, seconds: sse_events(port)),
+]
+
+
+def http_measure(check, conns, path, script, seconds):
+    """measure(port, folder) for an HTTP scenario: the request checked by
+    hand, then wrk with the scenario's Lua script."""
+    def measure(port, folder):
+        try:
+            right = check(port, folder)
+        except OSError:
+            right = False
+        r = throughput.wrk(port, conns, True, seconds, path, script)
+        r['checked'] = right
+        return r
+    return measure
+
+
+def client_measure(client, seconds):
+    """measure(port, folder) for a scenario with a client of ours."""
+    def measure(port, folder):
+        try:
+            v = client(port, seconds)
+        except Exception:
+            v = None
+        return {'rps': v or 0.0, 'errors': 0, 'non2xx': 0, 'bad': 0,
+                'checked': bool(v)}
+    return measure
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--seconds', type=int, default=2)
@@ -188,55 +222,19 @@ def main():
     results = []
     for runtime, heap in throughput.setups(libs):
         for name, (argv, conns, path, script, check) in scenarios.items():
-            samples = {fw: [] for fw in libs}
-            for _ in range(args.repeat):
-                for fw in libs:  # alternate, so drift hits both
-                    folder = tempfile.mkdtemp(dir=work)
-                    proc, port = throughput.launch(
-                        'scenarios.py', [a if a != 'FOLDER' else folder
-                                         for a in argv],
-                        libs[fw][runtime], runtime, heap, cwd=folder)
-                    if proc is None:
-                        samples[fw].append(None)
-                        continue
-                    try:
-                        right = check(port, folder)
-                    except OSError:
-                        right = False
-                    r = throughput.wrk(port, conns, True, args.seconds, path,
-                                       script)
-                    r['checked'] = right
-                    r['alive'] = proc.poll() is None
-                    proc.kill()
-                    proc.wait()
-                    shutil.rmtree(folder, ignore_errors=True)
-                    samples[fw].append(r)
+            samples = throughput.alternate(
+                libs, runtime, heap, args.repeat,
+                lambda fw, folder: ('scenarios.py', [
+                    folder if a == 'FOLDER' else a for a in argv]),
+                http_measure(check, conns, path, script, args.seconds))
             results += summarize(runtime, heap, name, conns, 'req/s',
                                  samples)
-        for name, measure in (('WebSocket echo', ws_round_trips),
-                              ('SSE events', sse_events)):
-            samples = {fw: [] for fw in libs}
-            for _ in range(args.repeat):
-                for fw in libs:
-                    proc, port = throughput.launch(
-                        'scenarios.py', ['websocket' if name[0] == 'W'
-                                         else 'sse', 'PORT'],
-                        libs[fw][runtime], runtime, heap)
-                    if proc is None:
-                        samples[fw].append(None)
-                        continue
-                    try:
-                        v = measure(port, args.seconds) if name[0] == 'W' \
-                            else measure(port)
-                    except Exception:
-                        v = None
-                    proc.kill()
-                    proc.wait()
-                    samples[fw].append(
-                        {'rps': v or 0.0, 'errors': 0, 'non2xx': 0,
-                         'bad': 0, 'checked': bool(v), 'alive': True})
-            results += summarize(runtime, heap, name, 1, 'round trips/s'
-                                 if name[0] == 'W' else 'events/s', samples)
+        for name, app, unit, client in CLIENTS:
+            samples = throughput.alternate(
+                libs, runtime, heap, args.repeat,
+                lambda fw, folder: ('scenarios.py', [app, 'PORT']),
+                client_measure(client, args.seconds))
+            results += summarize(runtime, heap, name, 1, unit, samples)
     shutil.rmtree(work, ignore_errors=True)
     write(results, args)
 

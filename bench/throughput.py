@@ -17,6 +17,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import footprint  # noqa: E402
@@ -25,37 +26,34 @@ HERE = footprint.HERE
 RESULTS = os.path.join(HERE, 'results')
 
 
-def launch(script, args, lib, runtime, heap, cwd=None):
-    """Start ``bench/apps/<script>`` with ``args`` (PORT: the port) on
-    MicroPython (``lib``: see footprint.mp_command) or on CPython (``lib``:
-    the package's source folder);
-    return (process, port), process None if it did not come up."""
-    port = footprint.free_port()
-    path = os.path.join(HERE, 'apps', script)
-    args = [a if a != 'PORT' else str(port) for a in args]
-    if runtime == 'cpython':
-        env = dict(os.environ, PYTHONPATH=os.path.dirname(lib))
-        cmd = [sys.executable, path] + args
-    else:
-        cmd, env = footprint.mp_command(lib, heap)
-        cmd += [path] + args
-    # run in a scratch folder: what an app writes (uploads, spooled
-    # files) stays out of the repository
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT,
-                            cwd=cwd or footprint.WORK)
-    if not proc.stdout.readline().startswith(b'READY'):
-        proc.kill()
-        proc.wait()
-        return None, port
-    proc.tail = footprint.keep_reading(proc)
-    footprint.wait_listening(port)
-    return proc, port
-
-
-def start(kind, lib, runtime, heap):
-    return launch('bare_asyncio.py' if kind == 'bare' else 'hello.py',
-                  ['PORT'], lib, runtime, heap)
+def alternate(libs, runtime, heap, repeat, app, measure):
+    """``repeat`` rounds in which each framework in ``libs`` takes its
+    turn, so drift on the machine hits all alike: its app is started
+    (``app(framework, folder)`` gives the script and its arguments, run in
+    a scratch folder), ``measure(port, folder)`` returns a sample (a dict)
+    and the server is stopped.  {framework: [sample, or None where the app
+    did not start]}; each sample also says whether the server was still
+    alive at the end."""
+    samples = {fw: [] for fw in libs}
+    for _ in range(repeat):
+        for fw in libs:
+            folder = tempfile.mkdtemp(dir=footprint.WORK)
+            script, args = app(fw, folder)
+            proc, port = footprint.launch(script, args, libs[fw][runtime],
+                                          runtime, heap, cwd=folder)
+            try:
+                if proc is None:
+                    samples[fw].append(None)
+                    continue
+                r = measure(port, folder)
+                r['alive'] = proc.poll() is None
+                samples[fw].append(r)
+            finally:
+                if proc is not None:
+                    proc.kill()
+                    proc.wait()
+                shutil.rmtree(folder, ignore_errors=True)
+    return samples
 
 
 def wrk(port, conns, keep_alive, seconds, path='/', script=None):
@@ -147,20 +145,13 @@ def main():
     for runtime, heap in setups(libs):
         for keep_alive in (False, True):
             for c in conns:
-                samples = {name: [] for name in libs}
-                for _ in range(args.repeat):
-                    for name in libs:  # alternate, so drift hits all
-                        kind = 'bare' if name == 'bare asyncio' else 'app'
-                        proc, port = start(kind, libs[name][runtime],
-                                           runtime, heap)
-                        if proc is None:
-                            samples[name].append(None)
-                            continue
-                        r = wrk(port, c, keep_alive, args.seconds)
-                        r['alive'] = proc.poll() is None
-                        proc.kill()
-                        proc.wait()
-                        samples[name].append(r)
+                samples = alternate(
+                    libs, runtime, heap, args.repeat,
+                    lambda fw, folder: ('bare_asyncio.py' if fw ==
+                                        'bare asyncio' else 'hello.py',
+                                        ['PORT']),
+                    lambda port, folder: wrk(port, c, keep_alive,
+                                             args.seconds))
                 for name, runs in samples.items():
                     ok = [r for r in runs if r]
                     rps = [r['rps'] for r in ok]
