@@ -115,3 +115,98 @@ def test_announce_and_selftest():
     assert ('sha1' in r['missing']) != r['features']['sha1']
     import microdot
     assert r['microdot'] == microdot.__version__
+
+
+class FakePPP:
+    # MicroPython's network.PPP, as far as connect_ppp uses it: the peer
+    # answers (or not) after a few polls
+    answers = True
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.polls = 0
+        self.closed = False
+
+    def connect(self):
+        self.polls = 0
+
+    def isconnected(self):
+        self.polls += 1
+        return self.answers and self.polls > 2
+
+    def disconnect(self):
+        self.closed = True
+
+    def ifconfig(self):
+        return ('10.5.0.6', '255.255.255.255', '10.5.0.5', '0.0.0.0')
+
+
+class FakeUART:
+    def __init__(self, n, baudrate, **kw):
+        self.n, self.baudrate, self.kw = n, baudrate, kw
+
+    def __repr__(self):
+        return 'UART(%d)' % self.n
+
+
+class FakeMachine:
+    UART = FakeUART
+
+
+def with_ppp(f):
+    def test():
+        FakeNetwork.PPP = FakePPP
+        sys.modules['machine'] = FakeMachine
+        try:
+            with_network(f)()
+        finally:
+            del FakeNetwork.PPP
+            del sys.modules['machine']
+            board._links.clear()
+    return test
+
+
+@with_ppp
+def test_connect_ppp_over_a_uart_number_or_object():
+    assert board.connect_ppp(0, 9600, tx=4) == '10.5.0.6'
+    ppp = board._links[-1]  # kept, so no garbage collection closes it
+    assert (ppp.stream.n, ppp.stream.baudrate) == (0, 9600)
+    assert ppp.stream.kw == {'tx': 4, 'rxbuf': 1024}
+    u = FakeUART(1, 115200)
+    assert board.connect_ppp(u) == '10.5.0.6'
+    assert board._links[-1].stream is u
+
+
+@with_ppp
+def test_connect_ppp_without_a_peer_says_so():
+    FakePPP.answers = False
+    try:
+        exc = raises(board.PPPError, board.connect_ppp, 1, timeout=0.3)
+    finally:
+        FakePPP.answers = True
+    assert 'no PPP peer answered on UART(1)' in str(exc)
+    assert board._links == []
+
+
+@with_network
+def test_connect_ppp_on_firmware_without_ppp():
+    exc = raises(board.PPPError, board.connect_ppp)
+    assert 'no network.PPP' in str(exc)
+
+
+@with_ppp
+def test_connect_picks_ppp_when_configured_else_wifi():
+    with open('_ppp_test.json', 'w') as f:
+        json.dump({'uart': 1, 'baudrate': 57600}, f)
+    with open('_wifi_test.json', 'w') as f:
+        json.dump({'ssid': 'home', 'password': 'pw'}, f)
+    try:
+        assert board.connect('_ppp_test.json') == '10.5.0.6'
+        assert board._links[-1].stream.baudrate == 57600
+        assert board.connect('_none.json', '_wifi_test.json') == '10.0.0.7'
+        with open('_ppp_test.json', 'w') as f:
+            f.write('{bad')
+        raises(board.PPPError, board.connect, '_ppp_test.json')
+    finally:
+        os.remove('_ppp_test.json')
+        os.remove('_wifi_test.json')

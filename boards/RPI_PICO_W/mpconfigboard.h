@@ -8,3 +8,7 @@
 // SHA-1 for the WebSocket handshake, SHA-256 for sessions.
 #define MICROPY_PY_HASHLIB_SHA1 (1)
 #define MICROPY_PY_HASHLIB_SHA256 (1)
+
+// network.PPP over a UART (lwIP's PPP): a cellular modem, or a serial link
+// to a host, which is how the emulated board in the HIL suite gets online.
+#define MICROPY_PY_NETWORK_PPP_LWIP (1)

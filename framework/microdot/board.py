@@ -1,8 +1,9 @@
-"""Helpers for an app on a board (optional): join Wi-Fi from a config
-file, announce the address when the app is up, and check the image.
+"""Helpers for an app on a board (optional): get onto the network from a
+config file (Wi-Fi, or PPP over a UART), announce the address when the
+app is up, and check the image.
 
-    from microdot.board import connect_wifi, announce
-    ip = connect_wifi()                 # wifi.json or secrets.py
+    from microdot.board import connect, announce
+    ip = connect()                      # ppp.json, else wifi.json/secrets.py
     announce(ip, 80)                    # MICRODOT-READY http://<ip>:80/
     app.run(port=80)
 
@@ -29,6 +30,10 @@ _STATUS = (
 
 class WifiError(OSError):
     """Wi-Fi could not be joined; the message says why."""
+
+
+class PPPError(OSError):
+    """The PPP link did not come up; the message says why."""
 
 
 def wifi_config(path='wifi.json'):
@@ -104,6 +109,59 @@ def connect_wifi(ssid=None, password=None, config='wifi.json', retries=3,
     return ip
 
 
+# the PPP links brought up here: a PPP object that is garbage collected
+# closes its link
+_links = []
+
+
+def connect_ppp(uart=0, baudrate=115200, timeout=30, **uart_args):
+    """Bring up PPP over a UART (a cellular modem, or a serial line to a
+    host running a PPP peer) and return the IP address the peer gave.
+
+    ``uart`` is a UART number or a ``machine.UART``; other keyword
+    arguments (``tx``, ``rx``, ``rxbuf``...) go to ``machine.UART``.  The
+    peer must be listening: a board asks once, then waits up to
+    ``timeout`` seconds before raising ``PPPError``.
+    """
+    import network
+    if not hasattr(network, 'PPP'):
+        raise PPPError('this firmware has no network.PPP')
+    if isinstance(uart, int):
+        from machine import UART
+        uart_args.setdefault('rxbuf', 1024)
+        uart = UART(uart, baudrate, **uart_args)
+    ppp = network.PPP(uart)
+    _links.append(ppp)
+    ppp.connect()
+    deadline = ticks_add(ticks_ms(), int(timeout * 1000))
+    while not ppp.isconnected():
+        if ticks_diff(deadline, ticks_ms()) <= 0:
+            _links.remove(ppp)
+            ppp.disconnect()
+            raise PPPError('no PPP peer answered on %s within %d s' % (
+                uart, timeout))
+        time.sleep(0.1)
+    ip = ppp.ifconfig()[0]
+    print('PPP: connected, address %s' % ip)
+    return ip
+
+
+def connect(config='ppp.json', wifi_config='wifi.json'):
+    """Get onto the network the board is set up for: PPP if ``config``
+    exists (``{"uart": 0, "baudrate": 115200}``, any ``connect_ppp``
+    argument), else Wi-Fi from ``wifi_config`` or ``secrets.py``.
+    Returns the IP address."""
+    import json
+    try:
+        with open(config) as f:
+            cfg = json.load(f)
+    except OSError:
+        return connect_wifi(config=wifi_config)
+    except ValueError:
+        raise PPPError('%s is not valid JSON' % config)
+    return connect_ppp(**cfg)
+
+
 def announce(ip, port=80, scheme='http'):
     """Print the line that says the app is up, for people and for the
     hardware-in-the-loop suite: ``MICRODOT-READY http://<ip>:<port>/``."""
@@ -134,6 +192,7 @@ def selftest(verbose=True):
         'sha256': _has('hashlib', 'sha256'),    # sessions
         'ssl': _has('ssl') or _has('tls'),
         'network': _has('network'),
+        'ppp': _has('network', 'PPP'),
         'socket': _has('socket'),
     }
     required = ('asyncio', 'sha1', 'sha256', 'socket')
