@@ -10,6 +10,7 @@
 // raspberrypi/pico-bootrom; it is not part of this project.
 import { readFileSync } from 'node:fs';
 import { Simulator, USBCDC, ConsoleLogger, LogLevel } from 'rp2040js';
+import { loadImage } from './image.mjs';
 
 function option(name, fallback) {
   const i = process.argv.indexOf('--' + name);
@@ -35,19 +36,11 @@ mcu.loadBootrom(new Uint32Array(bootrom.buffer, bootrom.byteOffset,
                                 bootrom.length / 4));
 mcu.logger = new ConsoleLogger(LogLevel.Error);
 
-// UF2: 512-byte blocks, each with its flash address and payload
-const FLASH = 0x10000000;
-for (let off = 0; off + 512 <= image.length; off += 512) {
-  const block = image.subarray(off, off + 512);
-  const view = new DataView(block.buffer, block.byteOffset, 512);
-  if (view.getUint32(0, true) !== 0x0a324655 ||
-      view.getUint32(4, true) !== 0x9e5d5157) {
-    console.error(`not a UF2 block at offset ${off}`);
-    process.exit(2);
-  }
-  const addr = view.getUint32(12, true);
-  const size = view.getUint32(16, true);
-  mcu.flash.set(block.subarray(32, 32 + size), addr - FLASH);
+try {
+  loadImage(mcu.flash, image);
+} catch (err) {
+  console.error(err.message);
+  process.exit(2);
 }
 
 const cdc = new USBCDC(mcu.usbCtrl);
@@ -102,5 +95,5 @@ setTimeout(() => {
   process.exit(1);
 }, timeout * 1000);
 
-mcu.core.PC = FLASH;
+mcu.core.PC = 0x10000000;
 simulator.execute();
