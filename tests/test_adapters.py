@@ -60,21 +60,44 @@ if not MICROPYTHON:
         assert r.headers['Content-Type'] == 'text/event-stream'
         assert r.text == ''.join('data: {"i": %d}\n\n' % i for i in range(3))
 
-    def test_websocket_over_asgi(server):
+    def test_websocket(server):
+        # under gunicorn too: on the connection's own socket, as Microdot
         name, url = server
-        if name != 'uvicorn':
-            pytest.skip('WSGI has no WebSocket')
-        pytest.importorskip('websockets')
         from websockets.asyncio.client import connect
 
         async def talk():
             async with connect(url.replace('http', 'ws') + '/ws') as ws:
                 await ws.send('hi')
                 a = await ws.recv()
-                await ws.send(b'\x00\x01')
+                await ws.send(b'\x00\x01' * 1000)
                 b = await ws.recv()
             return a, b
-        assert asyncio.run(talk()) == ('hi', b'\x00\x01')
+        assert asyncio.run(talk()) == ('hi', b'\x00\x01' * 1000)
+        # the server still answers plain requests afterwards
+        import requests
+        assert requests.get(url + '/?q=x').json()['args'] == 'x'
+
+    def test_websocket_refused_before_the_upgrade(server):
+        import requests
+        name, url = server
+        if name != 'gunicorn':
+            pytest.skip('the WSGI path (ASGI refuses with a close code)')
+        r = requests.get(url + '/ws', headers={
+            'Upgrade': 'websocket', 'Connection': 'Upgrade',
+            'Sec-WebSocket-Key': 'short', 'Sec-WebSocket-Version': '13'})
+        assert r.status_code == 400 and r.headers['X-Seen'] == 'yes'
+        assert r.text == 'shaped 400 for /ws'
+
+    def test_names_from_the_adapter_module(server):
+        # the app takes send_file, redirect, abort... from microdot.asgi
+        # or microdot.wsgi
+        import requests
+        name, url = server
+        r = requests.get(url + '/file')
+        assert r.status_code == 200 and r.text == 'Hello, {{ name }}!\n'
+        assert requests.get(url + '/go', allow_redirects=False).headers[
+            'Location'] == '/'
+        assert requests.get(url + '/secret').status_code == 403
 
     def test_asgi_body_stream_reads_lines_across_messages():
         from microdot.asgi import _Body

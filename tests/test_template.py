@@ -116,5 +116,11 @@ def test_jinja_autoescape():
     except ImportError:
         skip('Jinja2 not installed')
     JTemplate.initialize(HERE + '/templates')
+    # as Jinja's select_autoescape(): .txt is not escaped (.html is:
+    # test_compat_cpython.py)
+    assert JTemplate('hello.txt').render(name='<script>') == \
+        'Hello, <script>!'
+    JTemplate.initialize(HERE + '/templates', autoescape=True)
     assert JTemplate('hello.txt').render(name='<script>') == \
         'Hello, &lt;script&gt;!'
+    JTemplate.jinja_env = None

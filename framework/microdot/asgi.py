@@ -5,13 +5,15 @@ WebSocket and server-sent events included."""
 import asyncio
 import os
 import signal
-from microdot.app import Microdot as BaseMicrodot
-from microdot.helpers import print_exception
-from microdot.http import NoCaseDict, ProtocolError, add_header
-from microdot.request import Request
-from microdot.response import Response
+# the names an app imports from here, as from Microdot's module
+from microdot import Microdot as BaseMicrodot, Request, Response, abort, \
+    redirect, send_file, URLPattern, iscoroutine, NoCaseDict, \
+    HTTPException  # noqa: F401
+from microdot.helpers import print_exception, MUTED_SOCKET_ERRORS  # noqa
+from microdot.http import ProtocolError, add_header
+from microdot.test_client import AsyncBytesIO  # noqa: F401
 from microdot.websocket import WebSocket as BaseWebSocket, WebSocketError, \
-    with_websocket  # noqa: F401
+    with_websocket, websocket_upgrade, websocket_wrapper  # noqa: F401
 
 
 class _Body:
@@ -53,7 +55,7 @@ class WebSocket(BaseWebSocket):
     """A WebSocket carried by ASGI ``websocket.*`` messages."""
     def __init__(self, request):
         super().__init__(request)
-        self.receive_msg, self.send_msg = request.asgi
+        self.receive_msg, self.send_msg = request.sock
 
     async def handshake(self):
         msg = await self.receive_msg()  # websocket.connect comes first
@@ -92,9 +94,15 @@ class Microdot(BaseMicrodot):
         self.lifespan_shutdown = lifespan_shutdown
 
     async def __call__(self, scope, receive, send):
+        # through the attribute, so that middleware can wrap it:
+        # app.asgi_app = Middleware(app.asgi_app)
+        return await self.asgi_app(scope, receive, send)
+
+    async def asgi_app(self, scope, receive, send):
+        """The ASGI application."""
         kind = scope['type']
         if kind == 'lifespan':
-            return await self._lifespan(scope, receive, send)
+            return await self.handle_lifespan(scope, receive, send)
         if kind not in ('http', 'websocket'):
             return
         try:
@@ -111,7 +119,9 @@ class Microdot(BaseMicrodot):
             return
         await self._send_response(res, receive, send)
 
-    async def _lifespan(self, scope, receive, send):
+    async def handle_lifespan(self, scope, receive, send):
+        """Answer the ASGI lifespan messages, calling ``lifespan_startup``
+        and ``lifespan_shutdown``."""
         while True:
             msg = await receive()
             step = msg['type'].rpartition('.')[2]  # startup, shutdown
@@ -151,10 +161,10 @@ class Microdot(BaseMicrodot):
         req = Request(self, tuple(client), scope.get('method', 'GET'), url,
                       'HTTP/' + scope.get('http_version', '1.1'), headers,
                       body=body,
-                      stream=stream, sock=(None, None),
+                      stream=stream, sock=(receive, send),
                       scheme=scope.get('scheme'))
+        req.asgi_scope = scope
         if scope['type'] == 'websocket':
-            req.asgi = (receive, send)
             req.websocket_class = WebSocket
         return req
 

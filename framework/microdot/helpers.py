@@ -31,10 +31,15 @@ else:
         return ret
 
 
+#: errno values that only mean the client went away (broken pipe,
+#: connection reset, socket closed), as Microdot names them
+MUTED_SOCKET_ERRORS = [32, 54, 104, 128]
+
+
 def is_disconnect(exc):
     """True for the OSErrors that only mean the client went away."""
-    return exc.args[:1] in ((32,), (54,), (104,), (128,),
-                            ('Connection lost',))
+    a = exc.args[:1]
+    return a == ('Connection lost',) or a and a[0] in MUTED_SOCKET_ERRORS
 
 
 def vary(request, name):

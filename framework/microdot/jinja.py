@@ -1,6 +1,8 @@
-"""``microdot.jinja``: Jinja2 templates (CPython only), with autoescaping
-on for every template unless ``initialize()`` says otherwise."""
-from jinja2 import Environment, FileSystemLoader
+"""``microdot.jinja``: Jinja2 templates (CPython only).  Autoescaping is
+Jinja's ``select_autoescape()``, as in Microdot: on for ``.html``, ``.htm``
+and ``.xml`` templates, off for the others (``.txt``, ``.css``...); pass
+``autoescape=`` to ``initialize()`` to change it."""
+from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 
 class Template:
@@ -9,7 +11,7 @@ class Template:
     @classmethod
     def initialize(cls, template_dir='templates', enable_async=False,
                    **kwargs):
-        kwargs.setdefault('autoescape', True)
+        kwargs.setdefault('autoescape', select_autoescape())
         cls.jinja_env = Environment(loader=FileSystemLoader(template_dir),
                                     enable_async=enable_async, **kwargs)
 

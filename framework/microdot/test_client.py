@@ -20,6 +20,18 @@ class AsyncBytesIO:
     async def readline(self):
         return self.stream.readline()
 
+    async def readuntil(self, separator=b'\n'):
+        # BytesIO has no readuntil(): a line for b'\n', else byte by byte
+        if separator == b'\n':
+            return self.stream.readline()
+        out = b''
+        while not out.endswith(separator):
+            c = self.stream.read(1)
+            if not c:
+                break
+            out += c
+        return out
+
     async def awrite(self, data):
         self.stream.write(data)
 
@@ -145,6 +157,16 @@ class TestClient:
                 self.cookies[name] = parts[0] if path == '/' \
                     else (parts[0], path)
 
+    def _render_request(self, method, path, headers, body):
+        # the request as bytes on the wire (Microdot's name: some test
+        # helpers override it)
+        lines = [method + ' ' + path + ' HTTP/1.0']
+        if 'Host' not in headers:
+            lines.append('Host: ' + self.host)
+        for name, value in headers.items():
+            lines.append(name + ': ' + str(value))
+        return ('\r\n'.join(lines) + '\r\n\r\n').encode() + body
+
     async def request(self, method, path, headers=None, body=None,
                       sock=None):
         headers = dict(headers or {})
@@ -161,12 +183,7 @@ class TestClient:
         if cookies:
             headers['Cookie'] = headers['Cookie'] + '; ' + cookies \
                 if 'Cookie' in headers else cookies
-        lines = [method + ' ' + path + ' HTTP/1.0']
-        if 'Host' not in headers:
-            lines.append('Host: ' + self.host)
-        for name, value in headers.items():
-            lines.append(name + ': ' + str(value))
-        raw = ('\r\n'.join(lines) + '\r\n\r\n').encode() + body
+        raw = self._render_request(method, path, headers, body)
         if sock:
             reader, writer = sock
             reader.buffer = raw
@@ -267,3 +284,12 @@ class _WebSocketPeer:
 
     async def aclose(self):
         pass
+
+
+def __getattr__(name):
+    # Microdot's test_client module has the WebSocket class in its
+    # namespace; loaded only when asked for
+    if name == 'WebSocket':
+        from microdot.websocket import WebSocket
+        return WebSocket
+    raise AttributeError(name)

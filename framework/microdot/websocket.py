@@ -7,7 +7,7 @@ held in RAM only once, up to ``WebSocket.max_message_length``.
 import binascii
 from microdot.app import abort
 from microdot.helpers import wraps, json, print_exception, \
-    is_disconnect, iscoroutine
+    is_disconnect, iscoroutine, MUTED_SOCKET_ERRORS  # noqa: F401
 from microdot.request import Request
 from microdot.response import Response
 

@@ -1,14 +1,20 @@
 """Run an application under a WSGI server (gunicorn, uWSGI, waitress...):
 CPython only.  ``from microdot.wsgi import Microdot`` instead of
-``from microdot import Microdot``.  WSGI has no WebSocket."""
+``from microdot import Microdot``.  WSGI itself has no WebSocket: under
+gunicorn, a WebSocket runs on the connection's own socket."""
 import asyncio
 import os
 import signal
 import threading
-from microdot.app import Microdot as BaseMicrodot
-from microdot.http import NoCaseDict, ProtocolError, add_header
-from microdot.request import Request
-from microdot.response import Response
+# the names an app imports from here, as from Microdot's module
+from microdot import Microdot as BaseMicrodot, Request, Response, abort, \
+    redirect, send_file, URLPattern, iscoroutine, NoCaseDict, \
+    HTTPException  # noqa: F401
+from microdot.helpers import MUTED_SOCKET_ERRORS  # noqa: F401
+from microdot.http import ProtocolError, add_header
+from microdot.test_client import AsyncBytesIO  # noqa: F401
+from microdot.websocket import WebSocket, with_websocket, \
+    websocket_upgrade  # noqa: F401
 
 
 class _Input:
@@ -45,15 +51,32 @@ class Microdot(BaseMicrodot):
         return loop
 
     def __call__(self, environ, start_response):
+        # through the attribute, so that middleware can wrap it:
+        # app.wsgi_app = Middleware(app.wsgi_app)
+        return self.wsgi_app(environ, start_response)
+
+    def wsgi_app(self, environ, start_response):
+        """The WSGI application."""
         loop = self._loop()
         try:
-            req = self._request(environ)
+            req = self._request(environ, loop)
         except (ProtocolError, ValueError) as exc:
             req = None
             res = Response(getattr(exc, 'reason', 'Bad request'),
                            getattr(exc, 'status', 400))
         else:
-            res = loop.run_until_complete(self.dispatch_request(req))
+            try:
+                res = loop.run_until_complete(self.dispatch_request(req))
+            finally:
+                if req.sock[1] is not None:
+                    loop.run_until_complete(_end_raw(
+                        req.sock[1], environ['gunicorn.socket'],
+                        res is Response.already_handled))
+        if res is Response.already_handled:
+            # the WebSocket ran and ended on the socket: the server's own
+            # answer now goes nowhere (the socket is shut down)
+            start_response('101 Switching Protocols', [])
+            return []
         res.complete()
         head = []
         for name, value in res.headers.items():
@@ -67,7 +90,7 @@ class Microdot(BaseMicrodot):
             return []
         return _Body(res, loop)
 
-    def _request(self, environ):
+    def _request(self, environ, loop):
         headers = NoCaseDict()
         for key, value in environ.items():
             if key.startswith('HTTP_'):
@@ -93,9 +116,17 @@ class Microdot(BaseMicrodot):
         addr = (environ.get('REMOTE_ADDR', '0.0.0.0'),
                 int(environ.get('REMOTE_PORT') or 0))
         version = environ.get('SERVER_PROTOCOL', 'HTTP/1.1')
-        return Request(self, addr, environ['REQUEST_METHOD'], url, version,
-                       headers, body=body, stream=stream,
-                       scheme=environ.get('wsgi.url_scheme'))
+        sock = (None, None)
+        raw = environ.get('gunicorn.socket')
+        if raw is not None and 'HTTP_UPGRADE' in environ:
+            # a WebSocket talks on the client's socket itself, as in
+            # Microdot (gunicorn hands it over in the environ)
+            sock = loop.run_until_complete(_open_raw(raw))
+        req = Request(self, addr, environ['REQUEST_METHOD'], url, version,
+                      headers, body=body, stream=stream, sock=sock,
+                      scheme=environ.get('wsgi.url_scheme'))
+        req.environ = environ
+        return req
 
     def shutdown(self):
         """Ask the WSGI server to stop (it gets SIGTERM)."""
@@ -106,6 +137,28 @@ class Microdot(BaseMicrodot):
         only; use gunicorn or similar in production)."""
         from wsgiref.simple_server import make_server
         make_server(host, port, self).serve_forever()
+
+
+async def _open_raw(raw):
+    # a duplicate of the socket, so closing ours leaves gunicorn's open
+    from microdot.server import Conn
+    reader, writer = await asyncio.open_connection(sock=raw.dup())
+    conn = Conn(reader, writer, 0)
+    return conn, conn
+
+
+async def _end_raw(conn, raw, upgraded):
+    await conn.aclose()
+    if upgraded:
+        import socket
+        try:
+            raw.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+    else:
+        # asyncio made the shared socket non-blocking: gunicorn writes
+        # the answer to a refused upgrade as usual
+        raw.settimeout(raw.gettimeout())
 
 
 class _Body:

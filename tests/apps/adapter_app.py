@@ -1,13 +1,22 @@
 # One app, served by uvicorn (ASGI) and gunicorn (WSGI) in
 # test_adapters.py:  uvicorn adapter_app:asgi   gunicorn adapter_app:wsgi
+# It takes every name it can from the adapter module, as a Microdot 2.x
+# application for ASGI or WSGI does.
 import os
-from microdot import Request
 from microdot.sse import with_sse
-from microdot.websocket import with_websocket
 from microdot.session import Session, with_session
 
+if os.environ.get('ADAPTER') == 'wsgi':
+    from microdot.wsgi import Microdot, Request, abort, redirect, \
+        send_file, with_websocket
+else:
+    from microdot.asgi import Microdot, Request, abort, redirect, \
+        send_file, with_websocket
 
-def build(Microdot):
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def build():
     app = Microdot()
     Request.max_content_length = 1 << 20
     Session(app, secret_key='adapter-test-key')
@@ -61,15 +70,34 @@ def build(Microdot):
         while True:
             await ws.send(await ws.receive())
 
+    @app.route('/file')
+    def file(req):
+        return send_file(os.path.join(HERE, '..', 'templates', 'hello.txt'))
+
+    @app.route('/go')
+    def go(req):
+        return redirect('/')
+
+    @app.route('/secret')
+    def secret(req):
+        abort(403)
+
     @app.errorhandler(404)
     def nf(req):
         return 'nothing here', 404
+
+    @app.errorhandler(400)
+    def bad(req):
+        return 'shaped 400 for %s' % (req.path if req else None), 400
+
+    @app.after_error_request
+    def after(req, res):
+        res.headers['X-Seen'] = 'yes'
+        return res
     return app
 
 
 if os.environ.get('ADAPTER') == 'wsgi':
-    from microdot.wsgi import Microdot as WSGIMicrodot
-    wsgi = build(WSGIMicrodot)
+    wsgi = build()
 else:
-    from microdot.asgi import Microdot as ASGIMicrodot
-    asgi = build(ASGIMicrodot)
+    asgi = build()
