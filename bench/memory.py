@@ -146,8 +146,9 @@ def write(rows):
     lines += ['', '**Other figures**', '',
               '| | ' + ' | '.join(names) + ' |',
               '|---' * (len(names) + 1) + '|']
-    lines.append('| RAM per idle keep-alive connection (7 open; 8 is the cap on a board) | %s |' %
-                 ' | '.join(idle(rows[fw]['idle_free']) for fw in names))
+    lines.append('| RAM per idle keep-alive connection (7 open; 8 is the '
+                 'cap on a board) | %s |' % ' | '.join(
+                     idle(rows[fw]['idle_free']) for fw in names))
     lines.append('| free heap at start / after 5,000 requests, 8 clients, '
                  '%s heap (failed requests) | %s |' % (AFTER_HEAP, ' | '.join(
                      after(rows[fw]['after_5000']) for fw in names)))

@@ -25,7 +25,8 @@ import throughput  # noqa: E402
 
 RESULTS = throughput.RESULTS
 PAYLOAD = {'sensor': 'greenhouse-1', 'readings': [
-    {'t': 1700000000 + i, 'temp': 21.5, 'hum': 40 + i} for i in range(22)]}  # 1 KB as JSON
+    # 1 KB as JSON
+    {'t': 1700000000 + i, 'temp': 21.5, 'hum': 40 + i} for i in range(22)]}
 MB = 1024 * 1024
 
 # wrk sums what every connection saw: each thread counts wrong bodies and
@@ -224,7 +225,7 @@ def main():
         for name, (argv, conns, path, script, check) in scenarios.items():
             samples = throughput.alternate(
                 libs, runtime, heap, args.repeat,
-                lambda fw, folder: ('scenarios.py', [
+                lambda fw, folder, argv=argv: ('scenarios.py', [
                     folder if a == 'FOLDER' else a for a in argv]),
                 http_measure(check, conns, path, script, args.seconds))
             results += summarize(runtime, heap, name, conns, 'req/s',
@@ -232,7 +233,7 @@ def main():
         for name, app, unit, client in CLIENTS:
             samples = throughput.alternate(
                 libs, runtime, heap, args.repeat,
-                lambda fw, folder: ('scenarios.py', [app, 'PORT']),
+                lambda fw, folder, app=app: ('scenarios.py', [app, 'PORT']),
                 client_measure(client, args.seconds))
             results += summarize(runtime, heap, name, 1, unit, samples)
     shutil.rmtree(work, ignore_errors=True)

@@ -51,7 +51,8 @@ def start(heap):
                             stderr=subprocess.STDOUT)
     line = proc.stdout.readline()
     if not line.startswith(b'READY'):
-        sys.exit('the soak app did not start: %r' % (line + proc.stdout.read()))
+        sys.exit('the soak app did not start: %r' %
+                 (line + proc.stdout.read()))
     log = keep_reading(proc, [])
     wait_listening(port)
     return proc, port, how, log, os.path.exists(FROZEN)

@@ -150,8 +150,8 @@ def main():
                     lambda fw, folder: ('bare_asyncio.py' if fw ==
                                         'bare asyncio' else 'hello.py',
                                         ['PORT']),
-                    lambda port, folder: wrk(port, c, keep_alive,
-                                             args.seconds))
+                    lambda port, folder, c=c, keep_alive=keep_alive: wrk(
+                        port, c, keep_alive, args.seconds))
                 for name, runs in samples.items():
                     ok = [r for r in runs if r]
                     rps = [r['rps'] for r in ok]
@@ -183,8 +183,8 @@ def write(results, args):
              'Machine: %s (CPython for the client side and the CPython '
              'rows). Command: `python3 bench/throughput.py --seconds %d '
              '--repeat %d`. req/s, median of the repeats (min in '
-             'brackets), counting 2xx answers only; "%% of ceiling" is ours over '
-             'bare asyncio on the '
+             'brackets), counting 2xx answers only; "%% of ceiling" is ours '
+             'over bare asyncio on the '
              'same runtime, heap and mode; errors are wrk socket errors and '
              'non-2xx answers, summed over the repeats.' % (
                  machine_, args.seconds, args.repeat), '',

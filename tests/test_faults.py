@@ -5,7 +5,7 @@ next client.  (The heap's return to baseline after these, and after a
 MemoryError, is checked on MicroPython at a small heap in
 test_small_heap.py.)"""
 import asyncio
-from microdot import Microdot, Request
+from microdot import Microdot
 from support import serve, connect, send, close, read_response, \
     MICROPYTHON
 

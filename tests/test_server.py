@@ -88,7 +88,8 @@ def test_http10():
         await close(w)
         # HTTP/1.0 keep-alive with a body of unknown length: close instead
         r, w = await connect(port)
-        await send(w, b'GET /stream HTTP/1.0\r\nConnection: keep-alive\r\n\r\n')
+        await send(w, b'GET /stream HTTP/1.0\r\n'
+                   b'Connection: keep-alive\r\n\r\n')
         status, headers, body = await read_response(r)
         assert body == b'part0;part1;part2;'
         assert 'transfer-encoding' not in headers

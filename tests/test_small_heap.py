@@ -82,7 +82,8 @@ if not MICROPYTHON:
             await send(w, b'GET / HTTP/1.1\r\nHost: b\r\n\r\n' * 3 +
                        b'GET /stream HTTP/1.1\r\nHost: b\r\n\r\n'
                        b'POST /echo HTTP/1.1\r\nHost: b\r\n'
-                       b'Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n')
+                       b'Transfer-Encoding: chunked\r\n\r\n'
+                       b'3\r\nabc\r\n0\r\n\r\n')
             for _ in range(3):
                 assert (await read_response(r))[2] == b'hello'
             status, headers, body = await read_response(r)
@@ -98,7 +99,8 @@ if not MICROPYTHON:
         async def go():
             r, w = await connect(board)
             await send(w, b'POST /count HTTP/1.1\r\nHost: b\r\n'
-                       b'Content-Length: 60000\r\nExpect: 100-continue\r\n\r\n')
+                       b'Content-Length: 60000\r\n'
+                       b'Expect: 100-continue\r\n\r\n')
             assert b' 100 ' in await r.readline()
             await r.readline()
             await send_filler(w, 60000)

@@ -9,7 +9,7 @@ async def index(request):
     return 'home'
 
 
-@app.route('/users/<int:user_id>')           # 'int' converts: user_id is an int
+@app.route('/users/<int:user_id>')           # 'int' converts: an int
 async def user(request, user_id):
     return {'id': user_id}
 
