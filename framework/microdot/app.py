@@ -13,7 +13,8 @@ class HTTPException(Exception):
     def __init__(self, status_code, reason=None):
         super().__init__(status_code)
         self.status_code = status_code
-        self.reason = reason or str(status_code) + ' error'
+        self.reason = reason or ('Method not allowed' if status_code == 405
+                                 else str(status_code) + ' error')
 
     def __repr__(self):
         return 'HTTPException: %d' % self.status_code
@@ -173,14 +174,20 @@ class Microdot:
         return found, prefix, subapp
 
     def default_options_handler(self, req):
+        return {'Allow': self._allow(req.path)}
+
+    def _allow(self, path):
+        # the methods routed for ``path``: an OPTIONS answer, and the Allow
+        # every 405 must carry (RFC 9110, section 15.5.6)
         allow = []
         for methods, pattern, _, _, _ in self.url_map:
-            if pattern.match(req.path) is not None:
+            if pattern.match(path) is not None:
                 allow.extend(m for m in methods if m not in allow)
         if 'GET' in allow and 'HEAD' not in allow:
             allow.append('HEAD')
-        allow.append('OPTIONS')
-        return {'Allow': ', '.join(allow)}
+        if self.options_handler:
+            allow.append('OPTIONS')
+        return ', '.join(allow)
 
     def get_request_handlers(self, req, attr, local_first=True):
         # the list's name without building a string on every request
@@ -232,6 +239,8 @@ class Microdot:
                 res = await invoke_handler(handler, req, res) or res
         if req is not None and res is not Response.already_handled:
             res.is_head = req.method == 'HEAD'
+            if res.status_code == 405 and 'Allow' not in res.headers:
+                res.headers['Allow'] = self._allow(req.path)
             vary = getattr(req.g, '_vary', None)
             if vary:
                 have = res.headers.get('Vary')
@@ -249,7 +258,7 @@ class Microdot:
         if isinstance(f, dict):
             return Response(headers=f)
         if not callable(f):
-            raise HTTPException(f, 'Not found')
+            raise HTTPException(f, 'Not found' if f == 404 else None)
         req.route = f
         res = None
         for handler in self.get_request_handlers(req, 'before_request',

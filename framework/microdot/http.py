@@ -397,3 +397,33 @@ class Body:
             if most < 0:
                 return False
         return True
+
+_date = [None, None]  # the second the Date line below was made for, and it
+
+
+def http_date(t):
+    """``t`` (seconds since the epoch) as an HTTP date, ``Sun, 06 Nov 1994
+    08:49:37 GMT``; None on a port without a calendar (no ``gmtime``)."""
+    import time
+    if not hasattr(time, 'gmtime'):
+        return None
+    y, mo, d, h, mi, s, wd = time.gmtime(t)[:7]
+    return '%s, %02d %s %d %02d:%02d:%02d GMT' % (
+        'MonTueWedThuFriSatSun'[wd * 3:wd * 3 + 3], d,
+        'JanFebMarAprMayJunJulAugSepOctNovDec'[mo * 3 - 3:mo * 3], y, h, mi,
+        s)
+
+
+def date_line(t=None):
+    """The ``Date`` header line for now (or time ``t``), made once a second;
+    None before 2025: that is a clock nobody set (a board reads 2000-01-01
+    until NTP or the app sets it), and no Date is better than a wrong one
+    (RFC 9110, section 6.6.1)."""
+    if t is None:
+        import time
+        t = int(time.time())
+    if t != _date[0]:
+        d = http_date(t)
+        _date[0] = t
+        _date[1] = 'Date: ' + d if d and d[12:16] >= '2025' else None  # year
+    return _date[1]

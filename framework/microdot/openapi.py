@@ -56,8 +56,12 @@ class OpenAPI:
             if responses:
                 op['responses'] = {str(code): _response(r)
                                    for code, r in responses.items()}
-            handler = _validating(f, body) if body is not None and \
-                validate else f
+            handler = f
+            if body is not None and validate:
+                handler = _validating(f, body)
+                # the document declares the 400 the check answers
+                op.setdefault('responses', {'200': {'description': 'OK'}})
+                op['responses'].setdefault('400', _INVALID)
             self.docs[handler] = op
             return handler
         return decorator
@@ -74,11 +78,22 @@ class OpenAPI:
                 op = dict(self.docs.get(handler, {}))
                 op.setdefault('operationId', '%s_%s' % (
                     m.lower(), getattr(handler, '__name__', 'handler')))
+                op['responses'] = dict(op.get('responses') or {
+                    '200': {'description': 'OK'}})
                 if params:
                     op['parameters'] = params
-                op.setdefault('responses', {'200': {'description': 'OK'}})
+                    # a value its converter refuses matches no route
+                    op['responses'].setdefault('404', _NO_ROUTE)
                 item[m.lower()] = op
         return {'openapi': '3.1.0', 'info': self.info, 'paths': paths}
+
+
+_NO_ROUTE = {'description': 'No such resource: a path parameter of the '
+             'wrong type or form'}
+_INVALID = {'description': 'The body is not JSON or does not match the '
+            'schema', 'content': {'application/json': {'schema': {
+                'type': 'object', 'required': ['error'],
+                'properties': {'error': {'type': 'string'}}}}}}
 
 
 def _validating(f, schema):

@@ -1,6 +1,6 @@
 """The ``Response`` object and how it goes on the wire."""
 from microdot.helpers import json, iscoroutine
-from microdot.http import NoCaseDict, reason_phrase
+from microdot.http import NoCaseDict, reason_phrase, date_line
 
 
 def _bad(s):
@@ -148,6 +148,10 @@ class Response:
             keep_alive = False  # the app's length is wrong: don't trust it
         if 'Content-Type' not in h:
             framing.append(self._content_type_line())
+        if 'Date' not in h:
+            d = date_line()
+            if d:
+                framing.append(d)
         if 'Connection' not in h:
             if http_version != '1.0' and not keep_alive:
                 framing.append('Connection: close')

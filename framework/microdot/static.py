@@ -9,12 +9,10 @@ leading elsewhere is refused with 404.  Responses carry ``ETag`` and
 """
 import os
 from microdot.helpers import vary
+from microdot.http import http_date
 from microdot.response import Response
 
 _DIR = 0x4000  # S_IFDIR in st_mode
-_DAYS = ('Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun')
-_MONTHS = ('Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep',
-           'Oct', 'Nov', 'Dec')
 
 
 def static(app, url_prefix='/static', folder='static', index='index.html',
@@ -51,15 +49,6 @@ def _stat(path):
         return None
 
 
-def _http_date(t):
-    import time
-    if not hasattr(time, 'gmtime'):
-        return None
-    y, mo, d, h, mi, s, wd = time.gmtime(t)[:7]
-    return '%s, %02d %s %d %02d:%02d:%02d GMT' % (
-        _DAYS[wd], d, _MONTHS[mo - 1], y, h, mi, s)
-
-
 def serve_file(request, folder, path, index='index.html', max_age=None):
     """The response for ``path`` (as in the URL) inside ``folder``: the
     file, 304, 206/416 for ranges, or 404."""
@@ -86,7 +75,7 @@ def serve_file(request, folder, path, index='index.html', max_age=None):
     size, mtime = st[6], st[8]
     etag = '"%x-%x"' % (size, mtime)
     headers['ETag'] = etag
-    modified = _http_date(mtime)
+    modified = http_date(mtime)
     if modified:  # ports without a calendar clock have no gmtime()
         headers['Last-Modified'] = modified
     if max_age is not None:
