@@ -234,6 +234,16 @@ async def get(port, path='/', headers=b''):
     return res
 
 
+def package_root():
+    """The folder the tests import ``microdot`` from, for the PYTHONPATH of
+    the CPython processes they start: the source tree's framework/, or
+    site-packages when the installed wheel is tested (make test-wheel)."""
+    import os
+    import microdot
+    return os.path.dirname(os.path.dirname(os.path.abspath(
+        microdot.__file__)))
+
+
 def framework_as_mpy(dest):
     """Compile framework/microdot with mpy-cross into ``dest``/microdot, as
     a board without frozen modules loads it; return the ``micropython``

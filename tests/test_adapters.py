@@ -10,7 +10,7 @@ if not MICROPYTHON:
     import subprocess
     import sys
     import pytest
-    from support import wait_listening, free_port
+    from support import wait_listening, free_port, package_root
 
     HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -20,7 +20,7 @@ if not MICROPYTHON:
         pytest.importorskip('requests')
         port = free_port()
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(
-            [os.path.join(HERE, '..', 'framework'),
+            [package_root(),
              os.path.join(HERE, 'apps')]))
         if request.param == 'uvicorn':
             cmd = [sys.executable, '-m', 'uvicorn', 'adapter_app:asgi',

@@ -27,7 +27,7 @@ if not MICROPYTHON:
     import threading
     import pytest
     from support import wait_listening, free_port, framework_as_mpy, \
-        steady_free
+        steady_free, package_root
 
     HERE = os.path.dirname(os.path.abspath(__file__))
     ROOT = os.path.join(HERE, '..')
@@ -42,7 +42,7 @@ if not MICROPYTHON:
         app = os.path.join(HERE, 'apps', 'ext_app.py')
         if runtime == 'cpython':
             cmd = [sys.executable, app, str(port), str(folder)]
-            env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, 'framework'))
+            env = dict(os.environ, PYTHONPATH=package_root())
         elif runtime == 'frozen':
             if not os.path.exists(FROZEN):
                 pytest.skip('needs the unix image with microdot frozen in: '

@@ -88,13 +88,14 @@ def test_precompiled_templates():
         skip('the compiler command line runs on CPython')
     import os
     import subprocess
+    from support import package_root
     import sys
     import tempfile
     out = tempfile.mkdtemp()
     pkg = os.path.join(out, 'compiled_templates')
     subprocess.run([sys.executable, '-m', 'microdot.template',
                     HERE + '/templates', pkg], check=True,
-                   env=dict(os.environ, PYTHONPATH=HERE + '/../framework'),
+                   env=dict(os.environ, PYTHONPATH=package_root()),
                    stdout=subprocess.DEVNULL)
     assert os.path.exists(os.path.join(pkg, 'footer_html.py'))
     sys.path.insert(0, out)
