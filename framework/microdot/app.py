@@ -226,7 +226,10 @@ class Microdot:
         else:
             try:
                 res = await self._handle(req)
-                after_done = True
+                if isinstance(res, dict):  # an automatic OPTIONS answer
+                    res = Response(headers=res)  # gets after_error_request
+                else:
+                    after_done = True
             except HTTPException as exc:
                 res = await self.error_response(req, exc.status_code,
                                                 exc.reason)
@@ -256,7 +259,7 @@ class Microdot:
         if subapp:
             req.subapp = subapp
         if isinstance(f, dict):
-            return Response(headers=f)
+            return f  # the headers of an automatic OPTIONS answer
         if not callable(f):
             raise HTTPException(f, 'Not found' if f == 404 else None)
         req.route = f

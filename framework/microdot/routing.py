@@ -26,7 +26,10 @@ class URLPattern:
 
     def __init__(self, url_pattern):
         self.url_pattern = url_pattern
-        self.static = '<' not in url_pattern
+        # a pattern without <...> is compared as a string; as in Microdot,
+        # its leading slashes don't matter and '' is '/'
+        self.static = None if '<' in url_pattern else \
+            '/' + url_pattern.lstrip('/')
         self.regex = None
         self.segments = []      # (name, type) of each dynamic segment
 
@@ -55,7 +58,7 @@ class URLPattern:
     def match(self, path):
         """Dict of the path arguments if ``path`` matches, else None."""
         if self.static:
-            return {} if path == self.url_pattern else None
+            return {} if path == self.static else None
         m = (self.regex or self.compile()).match(path)
         if not m:
             return None

@@ -1,0 +1,119 @@
+"""Microdot 2.x applications that must run unmodified: behaviours found to
+differ from Microdot 2.7 in real applications, on both runtimes (the ASGI,
+WSGI and Jinja parts are in test_compat_cpython.py)."""
+import asyncio
+from microdot import Microdot, Request, Response, AsyncBytesIO
+from microdot.test_client import TestClient
+from support import run, serve, connect, send, close, read_response, get, \
+    MICROPYTHON
+
+H = b'Host: t\r\n'
+
+
+# --- after_error_request on automatic OPTIONS answers ---
+
+def test_after_error_request_runs_on_automatic_options():
+    app = Microdot()
+
+    @app.route('/x', methods=['GET', 'POST'])
+    def x(req):
+        return 'x'
+
+    @app.after_error_request
+    def security(req, res):
+        res.headers['X-Frame-Options'] = 'DENY'
+        return res
+    r = run(TestClient(app).request('OPTIONS', '/x'))
+    assert r.status_code == 200
+    assert r.headers['Allow'] == 'GET, POST, HEAD, OPTIONS'
+    assert r.headers['X-Frame-Options'] == 'DENY'
+    r = run(TestClient(app).get('/x'))  # not on answers of the app's own
+    assert 'X-Frame-Options' not in r.headers
+
+
+# --- the empty route pattern ---
+
+def test_empty_pattern_matches_root():
+    app = Microdot()
+
+    @app.route('')
+    def index(req):
+        return 'root'
+
+    sub = Microdot()
+
+    @sub.route('')
+    def sub_index(req):
+        return 'sub root'
+
+    @sub.route('/x')
+    def sub_x(req):
+        return 'sub x'
+    app.mount(sub, url_prefix='/api')
+    c = TestClient(app)
+    assert run(c.get('/')).text == 'root'
+    assert run(c.get('/api')).text == 'sub root'
+    assert run(c.get('/api/x')).text == 'sub x'
+
+    app2 = Microdot()
+    app2.mount(sub)  # no prefix
+    assert run(TestClient(app2).get('/')).text == 'sub root'
+    assert run(TestClient(app2).get('/x')).text == 'sub x'
+
+
+def test_pattern_without_leading_slash():
+    from microdot import URLPattern
+    assert URLPattern('a/b').match('/a/b') == {}
+    assert URLPattern('').match('/') == {}
+    assert URLPattern('a/<int:n>').match('/a/3') == {'n': 3}
+
+
+# --- names third-party code imports ---
+
+def test_names_of_microdot_modules():
+    from microdot.microdot import MUTED_SOCKET_ERRORS
+    from microdot.websocket import MUTED_SOCKET_ERRORS as m2
+    assert 104 in MUTED_SOCKET_ERRORS and 32 in MUTED_SOCKET_ERRORS
+    assert m2 is MUTED_SOCKET_ERRORS
+    from microdot.microdot import Microdot, Request, Response, abort, \
+        redirect, send_file, URLPattern, AsyncBytesIO, iscoroutine, \
+        NoCaseDict, MultiDict, HTTPException, urldecode, urlencode, \
+        print_exception, invoke_handler, mro  # noqa: F401
+    from microdot.test_client import TestClient, TestResponse  # noqa: F401
+    from microdot import websocket as ws_module
+    assert ws_module.WebSocket and ws_module.with_websocket
+    from microdot.test_client import WebSocket
+    assert WebSocket is ws_module.WebSocket
+
+
+def test_async_bytes_io_readuntil():
+    s = AsyncBytesIO(b'a;b;c')
+
+    async def go():
+        return [await s.readuntil(b';'), await s.readuntil(b';'),
+                await s.readuntil(b';'), await s.readuntil()]
+    assert run(go()) == [b'a;', b'b;', b'c', b'']
+    s = AsyncBytesIO(b'line\nrest')
+    assert run(s.readuntil()) == b'line\n'
+
+
+def test_render_request():
+    c = TestClient(Microdot())
+    raw = c._render_request('POST', '/x', {'X-A': '1'}, b'body')
+    assert raw.startswith(b'POST /x HTTP/1.')
+    assert b'X-A: 1' in raw and raw.endswith(b'body')
+    assert b'Host: ' in raw
+
+
+def test_request_attributes():
+    req = run(Request.create(Microdot(), AsyncBytesIO(
+        b'GET /a?b=1 HTTP/1.1\r\nHost: t\r\n\r\n'), None,
+        ('127.0.0.1', 1)))
+    for name in ('app', 'client_addr', 'method', 'url', 'path',
+                 'query_string', 'args', 'headers', 'cookies',
+                 'content_length', 'content_type', 'body', 'stream', 'json',
+                 'form', 'files', 'g', 'sock', 'url_prefix', 'subapp',
+                 'scheme', 'route', 'url_args', 'http_version',
+                 'after_request_handlers'):
+        getattr(req, name)
+    assert req.http_version == '1.1'
