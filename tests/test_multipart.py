@@ -112,6 +112,57 @@ def test_large_file_spools_to_a_temporary_file():
     assert not [n for n in os.listdir('.') if n.startswith('_upload_')]
 
 
+def spools():
+    # where the spool file of a big upload is while the handler runs
+    app = Microdot()
+
+    @app.post('/form')
+    @with_form_data
+    async def form(req):
+        f = req.files['f']
+        name = [n for n in os.listdir(folder()) if n.startswith('_upload_')]
+        here = [n for n in os.listdir('.') if n.startswith('_upload_')]
+        return {'spooled': name, 'cwd': here,
+                'data': (await f.read()).decode()}
+
+    def folder():
+        if FileUpload.spool_folder:
+            return FileUpload.spool_folder
+        from support import MICROPYTHON
+        if MICROPYTHON:
+            return '/tmp'  # the documented default on a board
+        import tempfile
+        return tempfile.gettempdir()
+    data = b'0123456789' * 500
+    r = run(TestClient(app).post('/form', headers=CT, body=body(
+        upload('f', 'big.bin', data))))
+    assert r.json['data'] == data.decode()
+    assert r.json['cwd'] == []  # never the current folder
+    assert len(r.json['spooled']) == 1, r.json['spooled']
+    assert not [n for n in os.listdir(folder()) if n in r.json['spooled']]
+
+
+def test_spool_files_go_to_the_temporary_folder():
+    if os.getcwd().startswith('/remote'):
+        from support import skip
+        skip('no read-write files on an mpremote mount')
+    spools()
+
+
+def test_spool_folder_is_configurable():
+    if os.getcwd().startswith('/remote'):
+        from support import skip
+        skip('no read-write files on an mpremote mount')
+    folder = '_spool_test_%d' % id(spools)
+    os.mkdir(folder)
+    FileUpload.spool_folder = folder + '/'
+    try:
+        spools()
+    finally:
+        FileUpload.spool_folder = None
+        os.rmdir(folder)
+
+
 def test_bad_bodies():
     bad = [
         body(field('a', 'x'), end=False),                 # truncated

@@ -169,6 +169,10 @@ class FileUpload:
     #: ``copy()`` keeps files up to this size in RAM, bigger ones in a
     #: temporary file
     max_memory_size = 1024
+    #: Folder of those temporary files.  None: the system's temporary
+    #: folder on CPython (``tempfile.gettempdir()``), ``/tmp`` on a board
+    #: (made if missing).  Set it to put them elsewhere, an SD card say.
+    spool_folder = None
 
     def __init__(self, filename, content_type, read):
         self.raw_filename = filename
@@ -227,7 +231,9 @@ class FileUpload:
         import os
         from microdot.helpers import ticks_ms
         # unique within this process, which is all a spool file needs
-        name = '_upload_%x_%x.tmp' % (id(self), ticks_ms())
+        name = '%s/_upload_%x_%x.tmp' % (
+            (self.spool_folder or _spool_folder()).rstrip('/'), id(self),
+            ticks_ms())
         f = open(name, 'w+b')
         f.write(data)
         await self.copy_to(f)
@@ -247,6 +253,18 @@ class FileUpload:
         if self._close:
             close, self._close = self._close, None
             await close()
+
+
+def _spool_folder():
+    if CPYTHON:
+        import tempfile
+        return tempfile.gettempdir()
+    import os
+    try:
+        os.mkdir('/tmp')
+    except OSError:
+        pass  # there already (a read-only root: open() will say so)
+    return '/tmp'
 
 
 def with_form_data(f):
