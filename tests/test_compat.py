@@ -10,6 +10,87 @@ from support import run, serve, connect, send, close, read_response, get, \
 H = b'Host: t\r\n'
 
 
+# --- malformed bodies reach the app's error handlers ---
+
+BAD_BODIES = [('application/json', b'{bad'), ('application/json', b''),
+              ('application/x-www-form-urlencoded', b'a=%zz'),
+              ('application/x-www-form-urlencoded', b'a=%ff')]
+
+
+def body_app():
+    app = Microdot()
+
+    @app.post('/json')
+    def json_(req):
+        return {'got': req.json}
+
+    @app.post('/form')
+    def form(req):
+        return {'got': req.form['a']}
+
+    @app.post('/either')
+    def either(req):
+        if req.content_type == 'application/json':
+            return {'got': req.json}
+        return {'got': req.form['a']}
+    return app
+
+
+def post_bad(app, ct, body):
+    path = '/json' if ct == 'application/json' else '/form'
+    return run(TestClient(app).post(path, headers={
+        'Content-Type': ct, 'Content-Length': str(len(body))}, body=body))
+
+
+def test_bad_body_without_handler_is_400():
+    app = body_app()
+    for ct, body in BAD_BODIES:
+        r = post_bad(app, ct, body)
+        assert r.status_code == 400, (ct, body, r.status_code)
+        assert 'Traceback' not in r.text
+
+
+def test_bad_body_reaches_value_error_handler():
+    for cls in (ValueError, Exception):
+        app = body_app()
+        seen = []
+
+        @app.errorhandler(cls)
+        def handler(req, exc):
+            seen.append(exc)
+            return {'error': 'bad input'}, 422
+        for ct, body in BAD_BODIES:
+            r = post_bad(app, ct, body)
+            assert r.status_code == 422 and r.json == {'error': 'bad input'}
+        assert len(seen) == 4 and all(isinstance(e, ValueError)
+                                      for e in seen)
+
+
+def test_bad_body_reaches_500_handler():
+    app = body_app()
+
+    @app.errorhandler(500)
+    def handler(req):
+        return 'five hundred', 500
+    for ct, body in BAD_BODIES:
+        r = post_bad(app, ct, body)
+        assert r.status_code == 500 and r.text == 'five hundred'
+
+
+def test_bad_body_caught_in_handler():
+    app = Microdot()
+
+    @app.post('/')
+    def index(req):
+        try:
+            return {'got': req.json}
+        except ValueError:
+            return 'my own answer', 400
+    r = run(TestClient(app).post('/', headers={
+        'Content-Type': 'application/json'}, body='{bad'))
+    assert r.status_code == 400 and r.text == 'my own answer'
+
+
 # --- after_error_request on automatic OPTIONS answers ---
 
 def test_after_error_request_runs_on_automatic_options():

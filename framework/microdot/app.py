@@ -286,14 +286,20 @@ class Microdot:
         return res
 
     async def _handle_exception(self, req, exc):
-        if isinstance(exc, ProtocolError):
+        # A malformed body (bad JSON or form) is a ValueError the app's
+        # handlers for ValueError, Exception or 500 see, as in Microdot;
+        # without one it gets its 400.  Other protocol errors (413...) are
+        # answered as they are.
+        bad = isinstance(exc, ProtocolError)
+        if bad and exc.status != 400:
             return await self.error_response(req, exc.status, exc.reason)
         if isinstance(exc, EOFError) or (
                 isinstance(exc, OSError) and is_disconnect(exc)):
             raise exc  # the client left mid-request: nobody to answer
         if isinstance(exc, MemoryError):
             gc.collect()
-        print_exception(exc)
+        if not bad:  # the client's mistake is no traceback
+            print_exception(exc)
         handler = self._exception_handler(req, exc)
         if handler is not None:
             try:
@@ -302,6 +308,9 @@ class Microdot:
                     return res
             except Exception as exc2:
                 print_exception(exc2)
+        if bad and 500 not in self.error_handlers and not (
+                req.subapp and 500 in req.subapp.error_handlers):
+            return await self.error_response(req, 400, exc.reason)
         return await self.error_response(req, 500, 'Internal server error')
 
 
