@@ -149,6 +149,83 @@ def test_pattern_without_leading_slash():
     assert URLPattern('a/<int:n>').match('/a/3') == {'n': 3}
 
 
+# --- a body shorter than its Content-Length ---
+
+def short_body_app():
+    app = Microdot()
+
+    @app.post('/read')
+    async def read(req):
+        data = await req.stream.read()
+        more = await req.stream.read(10)
+        if len(data) < req.content_length:
+            return 'short: %r %r' % (data, more), 400
+        return 'ok'
+
+    @app.post('/body')
+    def body(req):
+        return 'body %r' % req.body, 400
+    return app
+
+
+def test_short_body_through_test_client():
+    app = short_body_app()
+    c = TestClient(app)
+    r = run(c.post('/read', headers={'Content-Length': '1000'},
+                   body=b'hello'))
+    assert r.status_code == 400 and r.text == "short: b'hello' b''"
+    r = run(c.post('/body', headers={'Content-Length': '1000'},
+                   body=b'hello'))
+    assert r.status_code == 400 and r.text == "body b'hello'"
+
+
+def test_short_body_on_a_server_connection():
+    # the server's own connection loop on a stream that ends early (the
+    # client half-closed after 5 of its 1,000 bytes)
+    app = short_body_app()
+    reader = AsyncBytesIO(b'POST /read HTTP/1.1\r\nHost: t\r\n'
+                          b'Content-Length: 1000\r\n\r\nhello')
+    writer = AsyncBytesIO(b'')
+    run(app.handle_request(reader, writer))
+    out = writer.stream.getvalue()
+    assert out.startswith(b'HTTP/1.1 400 Bad Request\r\n'), out
+    assert out.endswith(b"short: b'hello' b''")
+
+
+def test_short_body_big_stream_on_a_server_connection():
+    app = short_body_app()
+    reader = AsyncBytesIO(b'POST /read HTTP/1.1\r\nHost: t\r\n'
+                          b'Content-Length: 16000\r\n\r\nhello')
+    Request.max_body_length, old = 10, Request.max_body_length
+    try:
+        writer = AsyncBytesIO(b'')
+        run(app.handle_request(reader, writer))
+    finally:
+        Request.max_body_length = old
+    out = writer.stream.getvalue()
+    assert out.startswith(b'HTTP/1.1 400 Bad Request\r\n'), out
+    assert out.endswith(b"short: b'hello' b''")
+
+
+def test_short_body_then_half_close_over_a_socket():
+    if MICROPYTHON:
+        from support import skip
+        skip('MicroPython sockets cannot half-close (the server side is '
+             'covered by test_short_body_on_a_server_connection)')
+    app = short_body_app()
+
+    async def client(port):
+        r, w = await connect(port)
+        await send(w, b'POST /read HTTP/1.1\r\n' + H +
+                   b'Content-Length: 1000\r\n\r\nhello')
+        w.write_eof()  # still listening
+        res = await read_response(r)
+        assert res is not None and res[0] == 400, res
+        assert res[2] == b"short: b'hello' b''"
+        await close(w)
+    serve(app, client)
+
+
 # --- names third-party code imports ---
 
 def test_names_of_microdot_modules():

@@ -130,7 +130,8 @@ class Request:
                     if len(data) > Request.max_body_length:
                         body.pre, data = data, b''
             elif length <= Request.max_body_length:
-                data = await body.readexactly(length)
+                # (shorter if the client stopped early: the app decides)
+                data = await _exactly(body, length, False)
             if body.done and not body.pre:
                 body = None
         req = Request(app, client_addr, method, url, version, headers,
