@@ -1,0 +1,16 @@
+from typing import Any, Callable, Dict, List, Optional, Tuple
+
+class URLPattern:
+    segment_patterns: Dict[str, str]
+    segment_parsers: Dict[str, Optional[Callable[[str], Any]]]
+    url_pattern: str
+    static: Optional[str]
+    regex: Any
+    segments: List[Tuple[str, str]]
+    @classmethod
+    def register_type(cls, type_name: str, pattern: str = ...,
+                      parser: Optional[Callable[[str], Any]] = ...
+                      ) -> None: ...
+    def __init__(self, url_pattern: str) -> None: ...
+    def compile(self) -> Any: ...
+    def match(self, path: str) -> Optional[Dict[str, Any]]: ...
