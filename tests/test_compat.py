@@ -226,6 +226,92 @@ def test_short_body_then_half_close_over_a_socket():
     serve(app, client)
 
 
+# --- the framework's pre-app checks answer through the app's handlers ---
+
+def hooked_app(cls=Microdot):
+    app = cls()
+    seen = []
+
+    @app.route('/')
+    def index(req):
+        return 'hello'
+
+    @app.post('/json')
+    def js(req):
+        return {'got': req.json}
+
+    @app.errorhandler(400)
+    def bad(req):
+        seen.append(req)
+        return 'shaped: %s' % (req.path if req else None), 400
+
+    @app.after_error_request
+    def after(req, res):
+        res.headers['X-Seen'] = 'yes'
+        return res
+    return app, seen
+
+
+PRE_APP = [b'GET / HTTP/1.1\r\nHost: user@t\r\n\r\n',
+           b'GET / HTTP/1.1\r\n\r\n',
+           b'GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n',
+           b'GET /caf\xc3\xa9 HTTP/1.1\r\n' + H + b'\r\n']
+
+
+def test_pre_app_checks_use_error_handler_and_after_error_request():
+    app, seen = hooked_app()
+
+    async def client(port):
+        for data in PRE_APP:
+            r, w = await connect(port)
+            await send(w, data)
+            res = await read_response(r)
+            assert res is not None and res[0] == 400, (data, res)
+            assert res[1].get('x-seen') == 'yes', (data, res)
+            assert res[2].startswith(b'shaped: /'), (data, res)
+            await close(w)
+        assert (await get(port))[2] == b'hello'
+    serve(app, client)
+    assert len(seen) == 4 and all(isinstance(r, Request) for r in seen)
+
+
+def test_pre_app_checks_through_test_client():
+    app, seen = hooked_app()
+    c = TestClient(app)
+    r = run(c.get('/', headers={'Host': 'user@t'}))
+    assert r.status_code == 400 and r.text == 'shaped: /'
+    assert r.headers['X-Seen'] == 'yes'
+
+
+def test_pre_app_400_without_handlers():
+    app = Microdot()
+
+    async def client(port):
+        r, w = await connect(port)
+        await send(w, b'GET / HTTP/1.1\r\nHost: user@t\r\n\r\n')
+        res = await read_response(r)
+        assert res[0] == 400 and b'Host' in res[2]
+        await close(w)
+    serve(app, client)
+
+
+def test_a_failing_400_handler_still_gets_an_answer():
+    app = Microdot()
+
+    @app.errorhandler(400)
+    def bad(req):
+        raise RuntimeError('oops')
+
+    async def client(port):
+        for data in (b'GARBAGE\r\n\r\n', PRE_APP[0]):
+            r, w = await connect(port)
+            await send(w, data)
+            res = await read_response(r)
+            assert res is not None and res[0] in (400, 500), res
+            await close(w)
+    serve(app, client)
+
+
 # --- names third-party code imports ---
 
 def test_names_of_microdot_modules():

@@ -219,8 +219,15 @@ class Microdot:
         (None means the request could not be parsed) and return the
         ``Response``."""
         after_done = False
-        if req is None:
-            res = await self.error_response(req, 400, 'Bad request')
+        if req is None or req.refused:
+            # refused before the app (unparseable, or a check of ours):
+            # the app's 400 handler and after_error_request shape the answer
+            reason = req.refused if req else 'Bad request'
+            try:
+                res = await self.error_response(req, 400, reason)
+            except Exception as exc:
+                print_exception(exc)
+                res = reason, 400
         elif req.content_length > req.max_content_length:
             res = await self.error_response(req, 413, 'Payload too large')
         else:

@@ -10,7 +10,7 @@ from microdot import Microdot as BaseMicrodot, Request, Response, abort, \
     redirect, send_file, URLPattern, iscoroutine, NoCaseDict, \
     HTTPException  # noqa: F401
 from microdot.helpers import print_exception, MUTED_SOCKET_ERRORS  # noqa
-from microdot.http import ProtocolError, add_header
+from microdot.http import ProtocolError, add_header, check_host
 from microdot.test_client import AsyncBytesIO  # noqa: F401
 from microdot.websocket import WebSocket as BaseWebSocket, WebSocketError, \
     with_websocket, websocket_upgrade, websocket_wrapper  # noqa: F401
@@ -109,7 +109,8 @@ class Microdot(BaseMicrodot):
             req = await self._request(scope, receive, send)
         except ProtocolError as exc:
             req = None
-            res = Response(exc.reason, exc.status)
+            res = await self.dispatch_request(None) if exc.status == 400 \
+                else Response(exc.reason, exc.status)
         else:
             res = await self.dispatch_request(req)
         if kind == 'websocket':
@@ -164,6 +165,8 @@ class Microdot(BaseMicrodot):
                       stream=stream, sock=(receive, send),
                       scheme=scope.get('scheme'))
         req.asgi_scope = scope
+        req.refused = check_host(headers, scope.get('http_version', '1.1'),
+                                 path)
         if scope['type'] == 'websocket':
             req.websocket_class = WebSocket
         return req

@@ -134,9 +134,10 @@ def parse_request_line(line):
     if len(parts) != 3:
         raise ProtocolError(400, 'Bad request line')
     method, target, version = parts
-    # a URI is printable ASCII (UTF-8 comes %-encoded)
+    # no controls or spaces in a target (raw UTF-8 is let through here:
+    # check_host refuses it before the app, through its error handler)
     if (not method.isalpha() and bad_token(method)) or not target or \
-            min(target) < 33 or max(target) > 126 or (
+            min(target) < 33 or 127 in target or (
                 target[0] != 47 and target != b'*' and  # 47: '/'
                 not target.startswith((b'http://', b'https://'))):
         raise ProtocolError(400, 'Bad request line')
@@ -145,7 +146,10 @@ def parse_request_line(line):
         raise ProtocolError(400, 'Bad HTTP version')
     if version[5] != 49:  # '1'
         raise ProtocolError(505, 'HTTP version not supported')
-    target = target.decode()
+    try:
+        target = target.decode()
+    except UnicodeError:
+        raise ProtocolError(400, 'Bad request line')
     if '%' in target:  # a % starts two hex digits (or, as in Microdot, a %)
         for p in target.split('%')[1:]:
             if p and p[0] != '%' and (len(p) < 2 or p[0] not in _HEXS or
@@ -179,19 +183,29 @@ def add_header(headers, line):
     if ln == 'content-length':
         if old != value:
             raise ProtocolError(400, 'Conflicting Content-Length')
-    elif ln == 'host':
-        raise ProtocolError(400, 'Repeated Host')
-    else:
+    else:  # a repeated Host too: check_host refuses the ", "
         headers[name] = old + ('; ' if ln == 'cookie' else ', ') + value
+
+
+def check_host(headers, version, line=b''):
+    """Why a well-framed request is refused before the app, or None: a
+    missing (HTTP/1.1), repeated or malformed ``Host`` (RFC 9112, section
+    3.2), or raw bytes outside ASCII in the request ``line`` (a URL
+    is ASCII; browsers send UTF-8 percent-encoded)."""
+    host = headers.get('Host')
+    if host is None:
+        if version != '1.0':
+            return 'Missing Host'
+    elif ', ' in host:
+        return 'Repeated Host'
+    elif host and _bad_host(host.encode()):
+        return 'Bad Host'
+    if line and max(line) > 126:
+        return 'Bad request target'
 
 
 def check_head(headers, version):
     """Validate framing headers; return ``(content_length, chunked)``."""
-    host = headers.get('Host')
-    if host is None and version != '1.0':
-        raise ProtocolError(400, 'Missing Host')  # RFC 9112, section 3.2
-    if host and _bad_host(host.encode()):
-        raise ProtocolError(400, 'Bad Host')
     te = headers.get('Transfer-Encoding')
     cl = headers.get('Content-Length')
     if te is not None:

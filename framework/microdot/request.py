@@ -1,7 +1,8 @@
 """The ``Request`` object handlers receive."""
 from microdot.helpers import json
 from microdot.http import ProtocolError, NoCaseDict, Reader, Body, \
-    parse_request_line, add_header, check_head, parse_cookies, _exactly
+    parse_request_line, add_header, check_head, check_host, parse_cookies, \
+    _exactly
 
 
 class Request:
@@ -34,6 +35,10 @@ class Request:
     content_length = 0
     content_type = None
     after_request_handlers = ()
+    #: Why the framework refuses this request before the app sees it (a
+    #: missing or bad Host, raw UTF-8 in the URL), or None.  The app's
+    #: ``errorhandler(400)`` and ``after_error_request`` shape the answer.
+    refused = None
     _args = None
     _json = None
     _form = None
@@ -97,6 +102,7 @@ class Request:
         if not line:
             return None
         method, url, version = parse_request_line(line)
+        first = line
         headers = NoCaseDict()
         n = 0
         while True:
@@ -139,6 +145,9 @@ class Request:
                       scheme=scheme)
         if chunked and body is None:
             req.content_length = len(data)
+        why = check_host(headers, version, first)
+        if why:
+            req.refused = why
         return req
 
     @property

@@ -314,9 +314,14 @@ class Server:
         except ProtocolError as exc:
             conn.deadline = None
             print('%d %s from %s' % (exc.status, exc.reason, addr))
-            res = await app.dispatch_request(None) if exc.status == 400 \
-                else Response(exc.reason, exc.status)
-            await self._write(conn, res, '1.1', False)
+            res = None
+            if exc.status == 400:  # the app's handlers may shape it
+                try:
+                    res = await app.dispatch_request(None)
+                except Exception as exc2:
+                    print_exception(exc2)
+            await self._write(conn, res or Response(exc.reason, exc.status),
+                              '1.1', False)
             # Read and drop what the client still sends, for a second at
             # most: closing with unread bytes makes the OS reset the
             # connection, and the client would lose our answer.
@@ -331,6 +336,8 @@ class Server:
         conn.idle = 0
         if req is None:
             return False
+        if req.refused:
+            print('400 %s from %s' % (req.refused, addr))
         res = await app.dispatch_request(req)
         if res is Response.already_handled:
             return False

@@ -11,7 +11,7 @@ from microdot import Microdot as BaseMicrodot, Request, Response, abort, \
     redirect, send_file, URLPattern, iscoroutine, NoCaseDict, \
     HTTPException  # noqa: F401
 from microdot.helpers import MUTED_SOCKET_ERRORS  # noqa: F401
-from microdot.http import ProtocolError, add_header
+from microdot.http import ProtocolError, add_header, check_host
 from microdot.test_client import AsyncBytesIO  # noqa: F401
 from microdot.websocket import WebSocket, with_websocket, \
     websocket_upgrade  # noqa: F401
@@ -62,8 +62,9 @@ class Microdot(BaseMicrodot):
             req = self._request(environ, loop)
         except (ProtocolError, ValueError) as exc:
             req = None
-            res = Response(getattr(exc, 'reason', 'Bad request'),
-                           getattr(exc, 'status', 400))
+            status = getattr(exc, 'status', 400)
+            res = loop.run_until_complete(self.dispatch_request(None)) \
+                if status == 400 else Response(exc.reason, status)
         else:
             try:
                 res = loop.run_until_complete(self.dispatch_request(req))
@@ -126,6 +127,8 @@ class Microdot(BaseMicrodot):
                       headers, body=body, stream=stream, sock=sock,
                       scheme=environ.get('wsgi.url_scheme'))
         req.environ = environ
+        req.refused = check_host(headers, version[5:],
+                                 url.encode('latin-1'))
         return req
 
     def shutdown(self):
