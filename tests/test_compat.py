@@ -361,3 +361,111 @@ def test_request_attributes():
                  'after_request_handlers'):
         getattr(req, name)
     assert req.http_version == '1.1'
+
+
+# --- long-lived connections and the connection cap ---
+
+def stream_app():
+    from microdot.sse import with_sse
+    from microdot.websocket import with_websocket
+    app = Microdot()
+    done = asyncio.Event()
+
+    @app.route('/')
+    def index(req):
+        return 'hello'
+
+    @app.route('/events')
+    @with_sse
+    async def events(req, sse):
+        await sse.send('hi')
+        await done.wait()
+
+    @app.route('/ws')
+    @with_websocket
+    async def ws(req, ws):
+        await ws.receive()
+    return app, done
+
+
+def test_streams_do_not_count_towards_max_connections():
+    from support import needs
+    needs('sha1')
+    app, done = stream_app()
+
+    async def client(port):
+        held = []
+        for i in range(6):
+            r, w = await connect(port)
+            if i % 2:
+                await send(w, b'GET /events HTTP/1.1\r\n' + H + b'\r\n')
+                line = await asyncio.wait_for(r.readline(), 5)
+            else:
+                await send(w, b'GET /ws HTTP/1.1\r\n' + H +
+                           b'Upgrade: websocket\r\nConnection: Upgrade\r\n'
+                           b'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n'
+                           b'Sec-WebSocket-Version: 13\r\n\r\n')
+                line = await asyncio.wait_for(r.readline(), 5)
+            assert line.split()[1] in (b'200', b'101'), line
+            held.append((r, w))
+        await asyncio.sleep(0.1)
+        for _ in range(3):
+            res = await get(port)
+            assert res[0] == 200, res
+        done.set()
+        for r, w in held:
+            await close(w)
+    serve(app, client, max_connections=2)
+
+
+def test_streams_beyond_max_streams_count_again():
+    app, done = stream_app()
+
+    async def client(port):
+        held = []
+        for i in range(3):
+            r, w = await connect(port)
+            await send(w, b'GET /events HTTP/1.1\r\n' + H + b'\r\n')
+            await asyncio.wait_for(r.readline(), 5)
+            held.append((r, w))
+        await asyncio.sleep(0.1)
+        # 3 streams, 1 counted apart: 2 count, and the cap is 2
+        r, w = await connect(port)
+        res = await read_response(r)
+        assert res is not None and res[0] == 503, res
+        await close(w)
+        done.set()
+        for r, w in held:
+            await close(w)
+    serve(app, client, max_connections=2, max_streams=1)
+
+
+def test_sixty_four_headers_are_fine():
+    app = Microdot()
+
+    @app.route('/')
+    def index(req):
+        return str(len(req.headers))
+
+    async def client(port):
+        r, w = await connect(port)
+        await send(w, b'GET / HTTP/1.1\r\n' + H + b''.join(
+            b'X-H%d: %d\r\n' % (i, i) for i in range(62)) +
+            b'Connection: close\r\n\r\n')
+        res = await read_response(r)
+        assert res[0] == 200 and res[2] == b'64'
+        await close(w)
+        r, w = await connect(port)
+        await send(w, b'GET / HTTP/1.1\r\n' + H + b''.join(
+            b'X-H%d: %d\r\n' % (i, i) for i in range(64)) + b'\r\n')
+        assert (await read_response(r))[0] == 431
+        await close(w)
+        # the total stays bounded: 20 lines of 1,000 bytes
+        r, w = await connect(port)
+        await send(w, b'GET / HTTP/1.1\r\n' + H + b''.join(
+            b'X-H%d: %s\r\n' % (i, b'v' * 1000) for i in range(20)) +
+            b'\r\n')
+        assert (await read_response(r))[0] == 431
+        await close(w)
+    serve(app, client)
+    assert Request.max_headers == 64

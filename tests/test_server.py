@@ -222,7 +222,7 @@ def test_limits_give_4xx():
         assert (await read_response(r))[0] == 431
         await close(w)
         r, w = await connect(port)
-        await send(w, b'GET / HTTP/1.1\r\n' + b'X-H: 1\r\n' * 40 + b'\r\n')
+        await send(w, b'GET / HTTP/1.1\r\n' + b'X-H: 1\r\n' * 70 + b'\r\n')
         assert (await read_response(r))[0] == 431
         await close(w)
         r, w = await connect(port)

@@ -29,6 +29,11 @@ class Microdot:
     #: longest is closed to make room, or, if none is idle, the newcomer
     #: gets a quick 503.
     max_connections = 100 if CPYTHON else 8
+    #: Long-lived connections (WebSocket, event streams, streamed
+    #: responses) counted apart from ``max_connections``: up to this many
+    #: don't count towards it.  On MicroPython ``reserve_ram`` still bounds
+    #: them: each holds RAM.
+    max_streams = 1000 if CPYTHON else 32
     #: MicroPython: bytes of heap kept free; while less is free, new
     #: connections get a quick 503 instead of failing half-way.
     reserve_ram = 2048

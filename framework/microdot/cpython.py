@@ -42,9 +42,7 @@ async def listen(server, host, port, ssl, busy, start_serving=True):
     """Start asyncio's server for ``server`` (a ``microdot.server.Server``),
     refusing connections beyond the app's cap with ``busy``."""
     async def accepted(reader, writer):
-        if server.closing or (
-                len(server.conns) >= server.app.max_connections and
-                not server.evict()):
+        if server.closing or (server.full() and not server.evict()):
             writer.write(busy)
             writer.close()
             return

@@ -19,7 +19,10 @@ class Request:
     #: Longest request line (else 414) or header line (else 431).
     max_readline = 2 * 1024
     #: Most header lines in a request (else 431).
-    max_headers = 32
+    max_headers = 64
+    #: Most bytes in all header lines together (else 431): what one
+    #: request's head may hold in RAM.
+    max_head_length = 16 * 1024
 
     class G:
         pass
@@ -104,7 +107,7 @@ class Request:
         method, url, version = parse_request_line(line)
         first = line
         headers = NoCaseDict()
-        n = 0
+        n = size = 0
         while True:
             line = rd.take_line(limit, 431)
             if line is None:
@@ -114,8 +117,9 @@ class Request:
             if not line:
                 break
             n += 1
-            if n > Request.max_headers:
-                raise ProtocolError(431, 'Too many headers')
+            size += len(line)
+            if n > Request.max_headers or size > Request.max_head_length:
+                raise ProtocolError(431, 'Headers too large')
             add_header(headers, line)
         length, chunked = check_head(headers, version)
         body = None

@@ -25,6 +25,9 @@ class Conn(Reader):
     deadline = None     # ticks_ms; past it the task is cancelled
     write_timeout = 0   # ms allowed for each write
     sent = False        # bytes of the current request's answer went out
+    #: A long-lived stream (WebSocket, event stream, streamed response):
+    #: counted apart from ``max_connections``, up to ``max_streams``.
+    streaming = False
 
     def __init__(self, reader, writer, read_timeout):
         super().__init__(reader)
@@ -185,6 +188,19 @@ class Server:
             if c.idle:
                 c.task.cancel()
 
+    def full(self):
+        """True when ``max_connections`` request/response connections are
+        open.  Up to ``max_streams`` long-lived streams don't count: browser
+        tabs holding event streams or WebSockets leave room for requests."""
+        app = self.app
+        n = len(self.conns)
+        if n >= app.max_connections:
+            streams = 0
+            for c in self.conns:
+                streams += c.streaming
+            n -= min(streams, app.max_streams)
+        return n >= app.max_connections
+
     def evict(self):
         """Close the connection that has waited longest (over a second) for
         a request, to make room for a new one: silent clients can't lock
@@ -215,7 +231,7 @@ class Server:
                 yield q.queue_read(s)
                 c, addr = s.accept()
                 ok = not self.closing
-                evict = len(self.conns) >= self.app.max_connections
+                evict = self.full()
                 # room for this connection and for a request on it
                 while ok and (evict or not _room(2 * self.app.reserve_ram)):
                     ok = self.evict()
@@ -352,7 +368,12 @@ class Server:
             (CPYTHON or _room(2 * app.reserve_ram))
         # (short of RAM, an idle connection kept open would hold what the
         # next request needs: the client reconnects when there is room)
+        b = res.body  # a streamed body may be a long-lived event stream
+        if not isinstance(b, bytes) and b is not None and \
+                not hasattr(b, 'read'):
+            conn.streaming = True
         keep = await self._write(conn, res, req.http_version, keep)
+        conn.streaming = False
         if app.debug:
             print('%s %s %d' % (req.method, req.path, res.status_code))
         if keep and not body.done:

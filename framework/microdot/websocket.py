@@ -51,6 +51,7 @@ class WebSocket:
         app = self.request.app
         if hasattr(self.w, 'arm'):  # a server connection: bound each send
             self.w.write_timeout = app.write_timeout * 1000
+            self.w.streaming = True  # long-lived: not one of max_connections
 
     def _handshake_response(self):
         req = self.request
