@@ -469,3 +469,80 @@ def test_sixty_four_headers_are_fine():
         await close(w)
     serve(app, client)
     assert Request.max_headers == 64
+
+
+# --- start_server(start_serving=False) and app.server ---
+
+def test_app_server_like_asyncio_server():
+    app = Microdot()
+
+    @app.route('/')
+    def index(req):
+        return 'hello'
+
+    async def main():
+        if MICROPYTHON:  # as in Microdot: start_serving=False is CPython's
+            try:
+                await app.start_server('127.0.0.1', 0, start_serving=False)
+            except ValueError:
+                return
+            raise AssertionError('ValueError not raised')
+        server = await app.start_server('127.0.0.1', 0, start_serving=False)
+        assert server is app.server and not server.is_serving()
+        port = server.sockets[0].getsockname()[1]
+        await server.start_serving()
+        assert server.is_serving()
+        assert (await get(port))[2] == b'hello'
+        server.close()
+        await server.wait_closed()
+        assert not server.is_serving()
+    run(main())
+
+
+def test_app_server_sockets_when_serving():
+    if MICROPYTHON:
+        from support import skip
+        skip('asyncio.Server.sockets is CPython only, as in Microdot')
+    app = Microdot()
+
+    @app.route('/')
+    def index(req):
+        return 'hello'
+
+    async def main():
+        task = asyncio.create_task(app.start_server('127.0.0.1', 0))
+        while app.server is None or not app.server.sockets:
+            await asyncio.sleep(0.01)
+        port = app.server.sockets[0].getsockname()[1]
+        assert (await get(port))[2] == b'hello'
+        app.shutdown()
+        await asyncio.wait_for(task, 5)
+    run(main())
+
+
+def test_serve_forever_after_start_serving_false():
+    if MICROPYTHON:
+        from support import skip
+        skip('start_serving=False is CPython only, as in Microdot')
+    app = Microdot()
+    app.body_timeout = 0.3
+
+    @app.post('/')
+    def index(req):
+        return req.body
+
+    async def main():
+        server = await app.start_server('127.0.0.1', 0, start_serving=False)
+        port = server.sockets[0].getsockname()[1]
+        task = asyncio.create_task(server.serve_forever())
+        await asyncio.sleep(0.05)
+        # the deadlines are enforced: a stalled body is cut off
+        r, w = await connect(port)
+        await send(w, b'POST / HTTP/1.1\r\n' + H +
+                   b'Content-Length: 10\r\n\r\nabc')
+        from support import closed_by_server
+        assert await closed_by_server(r, timeout=3)
+        await close(w)
+        app.shutdown()
+        await asyncio.wait_for(task, 5)
+    run(main())

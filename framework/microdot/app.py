@@ -129,7 +129,8 @@ class Microdot:
                            ssl=None, start_serving=True):
         """Serve until ``shutdown()``.  A coroutine, so it can run as a task
         beside the application's own tasks.  With ``start_serving=False``
-        (CPython only) it returns the server once listening; then await its
+        (CPython only) it returns ``app.server`` once listening, not yet
+        accepting: then await its ``start_serving()`` or
         ``serve_forever()``."""
         from microdot.server import Server
         self.debug = debug

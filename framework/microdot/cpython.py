@@ -50,3 +50,29 @@ async def listen(server, host, port, ssl, busy, start_serving=True):
     return await asyncio.start_server(accepted, host, port, ssl=ssl,
                                       backlog=server.app.backlog,
                                       start_serving=start_serving)
+
+
+def asyncio_server(base):
+    """``microdot.server.Server`` with the API of the ``asyncio.Server`` it
+    wraps, as Microdot's ``app.server`` is one: ``start_serving()``,
+    ``sockets``, ``is_serving()``..."""
+    class Server(base):
+        watcher = None  # the task enforcing the deadlines
+        aserver = None  # the asyncio.Server
+
+        def __getattr__(self, name):
+            # the rest of asyncio.Server's API (AttributeError before start)
+            return getattr(self.__dict__.get('aserver'), name)
+
+        async def start_serving(self):
+            """Start accepting connections, and enforcing their deadlines,
+            in the background."""
+            if self.watcher is None and self.listener is not None:
+                await self.listener.start_serving()
+                self.watcher = asyncio.create_task(base.serve_forever(self))
+
+        async def serve_forever(self):
+            await self.start_serving()
+            if self.watcher is not None:
+                await self.watcher
+    return Server

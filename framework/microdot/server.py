@@ -119,6 +119,8 @@ class SocketConn(Conn):
 
 
 class Server:
+    """``app.server`` (on CPython, with more of asyncio.Server's API: see
+    ``microdot.cpython.asyncio_server``)."""
     def __init__(self, app):
         self.app = app
         self.conns = []
@@ -127,13 +129,15 @@ class Server:
         self.accept_task = None
 
     async def start(self, host, port, ssl=None, start_serving=True):
-        """Bind and listen (CPython: accept only from ``serve_forever()``
-        when ``start_serving`` is false)."""
+        """Bind and listen (CPython: accept only from ``start_serving()``
+        or ``serve_forever()`` when ``start_serving`` is false)."""
         app = self.app
         if CPYTHON:
             from microdot.cpython import listen
-            self.listener = await listen(self, host, port, ssl, _BUSY,
-                                         start_serving)
+            self.listener = self.aserver = await listen(
+                self, host, port, ssl, _BUSY, False)
+            if start_serving:
+                await self.start_serving()
             return
         if not start_serving:
             raise ValueError('start_serving must be True on MicroPython')
@@ -150,8 +154,6 @@ class Server:
     async def serve_forever(self):
         """Serve until ``close()``, enforcing the connections' deadlines."""
         app = self.app
-        if CPYTHON and not self.listener.is_serving():
-            await self.listener.start_serving()
         try:
             while not self.closing:
                 await asyncio.sleep(0.25)
@@ -395,6 +397,11 @@ class Server:
             return False
         finally:
             conn.write_timeout = 0
+
+
+if CPYTHON:  # app.server as an asyncio.Server too
+    from microdot.cpython import asyncio_server
+    Server = asyncio_server(Server)
 
 
 async def _try_write(conn, data):
