@@ -170,6 +170,19 @@ if not MICROPYTHON:
             b.peer.tick()
         assert len(b.control()) == pp.RETRIES - 1
 
+    def test_stale_answers_are_ignored_and_resends_keep_their_id():
+        b = Board()
+        b.peer.start()
+        (_, _, first, _), = b.control()
+        b.now[0] += pp.RETRY_S
+        b.peer.tick()
+        (_, _, again, _), = b.control()
+        assert again == first
+        b.send(pp.LCP, pp.packet(pp.CONF_ACK, first + 1, b''))
+        assert b.control() == [] and not b.peer.lcp.acked  # no Code-Reject
+        b.send(pp.LCP, pp.packet(pp.CONF_ACK, first, b''))
+        assert b.peer.lcp.acked
+
     def test_terminate_both_ways():
         b = Board()
         b.bring_up()

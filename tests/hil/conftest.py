@@ -1,21 +1,31 @@
 """Hardware-in-the-loop suite: a board on a serial port (or the virtual
-board), its Wi-Fi, an app on it, and HTTP against the address it reports.
+board, or the emulated Pico W), its network, an app on it, and HTTP
+against the address it reports.
+
+Backends (``--hil-backend``):
+  virtual    the unix port behind a pty, a stand-in Wi-Fi (CI)
+  rp2040js   the real Pico W image in the rp2040js emulator, online over
+             PPP on UART0 through a peer on this machine (root)
+  serial     a board on a serial port, on its Wi-Fi
 
 Options (each with an environment variable as its default):
 
-  --hil-backend virtual|serial   HIL_BACKEND   (virtual)
+  --hil-backend NAME             HIL_BACKEND   (virtual)
   --hil-port PORT                HIL_PORT      device path or pyserial URL
                                                (socket://host:port, rfc2217://...)
   --hil-board NAME               HIL_BOARD     upstream board name (RPI_PICO_W...)
-  --hil-firmware FILE            HIL_FIRMWARE  flash this image first
+  --hil-firmware FILE            HIL_FIRMWARE  flash this image first (rp2040js:
+                                               the image to load, by default
+                                               firmware/build/<board>/firmware.uf2)
   --hil-wifi-ssid SSID           HIL_WIFI_SSID
   --hil-wifi-psk PSK             HIL_WIFI_PSK  (from the environment only; never logged)
   --hil-netns auto|on|off        HIL_NETNS     virtual board's own address (auto)
   --hil-heap SIZE                HIL_HEAP      virtual board's heap (192k)
 
 Markers: ``hil`` (every test here), ``hardware_only`` (skipped on the
-virtual board, with the reason), ``boards('RPI_PICO_W', ...)`` (only on
-those boards).
+virtual and emulated boards, with the reason), ``boards('RPI_PICO_W',
+...)`` (only on those boards), ``network('wifi')`` / ``network('ppp')``
+(only where the board gets online that way).
 """
 import json
 import os
@@ -37,7 +47,7 @@ def pytest_addoption(parser):
     g = parser.getgroup('hil', 'hardware-in-the-loop')
     env = os.environ.get
     g.addoption('--hil-backend', default=env('HIL_BACKEND', 'virtual'),
-                choices=('virtual', 'serial'))
+                choices=('virtual', 'rp2040js', 'serial'))
     g.addoption('--hil-port', default=env('HIL_PORT'))
     g.addoption('--hil-board', default=env('HIL_BOARD'))
     g.addoption('--hil-firmware', default=env('HIL_FIRMWARE'))
@@ -55,22 +65,38 @@ def pytest_configure(config):
                             'board (skipped on the virtual board)')
     config.addinivalue_line('markers', 'boards(*names): only on these '
                             'boards')
+    config.addinivalue_line('markers', 'network(kind): only where the '
+                            'board gets online that way (wifi, ppp)')
 
 
 def board_name(config):
-    if config.getoption('hil_backend') == 'virtual':
+    backend = config.getoption('hil_backend')
+    if backend == 'virtual':
         return 'VIRTUAL'
+    if backend == 'rp2040js':
+        return config.getoption('hil_board') or 'RPI_PICO_W'
     return config.getoption('hil_board') or 'UNKNOWN'
+
+
+def network_kind(config):
+    return 'ppp' if config.getoption('hil_backend') == 'rp2040js' else 'wifi'
 
 
 def pytest_collection_modifyitems(config, items):
     name = board_name(config)
+    backend = config.getoption('hil_backend')
     for item in items:
         item.add_marker('hil')
-        if item.get_closest_marker('hardware_only') and name == 'VIRTUAL':
+        if item.get_closest_marker('hardware_only') and backend != 'serial':
             item.add_marker(pytest.mark.skip(
-                reason='needs a physical board: the virtual board cannot '
-                'prove it'))
+                reason='needs a physical board: the %s board cannot '
+                'prove it' % ('virtual' if backend == 'virtual'
+                              else 'emulated')))
+        m = item.get_closest_marker('network')
+        if m and network_kind(config) not in m.args:
+            item.add_marker(pytest.mark.skip(
+                reason='needs a board online over %s (this one uses %s)' % (
+                    ' or '.join(m.args), network_kind(config))))
         m = item.get_closest_marker('boards')
         if m and name not in m.args:
             item.add_marker(pytest.mark.skip(
@@ -107,7 +133,11 @@ def board(request):
     config = request.config
     os.makedirs(REPORTS, exist_ok=True)
     vb = None
-    if config.getoption('hil_backend') == 'virtual':
+    backend = config.getoption('hil_backend')
+    if backend == 'rp2040js':
+        vb = _emulated(config)
+        port = vb.port
+    elif backend == 'virtual':
         from virtual_board import VirtualBoard
         vb = VirtualBoard(heap=config.getoption('hil_heap'),
                           ssid=config.getoption('hil_wifi_ssid') or
@@ -132,7 +162,9 @@ def board(request):
         if vb:
             vb.stop()
         pytest.exit(str(exc), 2)
-    dev.virtual = vb
+    dev.backend = vb  # None for a board on a bench
+    dev.virtual = vb if backend == 'virtual' else None
+    dev.network = network_kind(config)
     dev.info_start = _info(dev)
     yield dev
     try:
@@ -143,6 +175,21 @@ def board(request):
     dev.close()
     if vb:
         vb.stop()
+
+
+def _emulated(config):
+    from emulated_board import EmulatedBoard
+    board = board_name(config)
+    image = config.getoption('hil_firmware') or os.path.join(
+        ROOT, 'firmware', 'build', board, 'firmware.uf2')
+    log = open(os.path.join(REPORTS, 'emulator-%s.log' % board), 'w')
+    eb = EmulatedBoard(image, log=log)
+    try:
+        eb.start()
+    except RuntimeError as exc:
+        eb.stop()
+        pytest.skip('emulated %s: %s' % (board, exc))
+    return eb
 
 
 def _info(dev):
@@ -157,8 +204,12 @@ def _info(dev):
 
 def _summary(dev):
     lines = ['board: %s on %s' % (dev.name, dev.port)]
-    if dev.virtual:
-        lines.append('virtual board address: %s' % dev.virtual.ip)
+    if dev.backend:
+        lines.append('%s board address: %s' % (dev.backend.name,
+                                               dev.backend.ip))
+    link = getattr(dev.backend, 'link_stats', None)
+    if link:
+        lines.append('PPP link: %s' % link())
     s, e = dev.info_start, getattr(dev, 'info_end', None)
     lines.append('firmware: MicroPython %s, %s' % (s['micropython'],
                                                    s['machine']))
@@ -193,35 +244,61 @@ def wifi_settings(request):
             c.getoption('hil_wifi_psk') or 'hil-password')
 
 
+PPP_CONFIG = {'uart': 0, 'baudrate': 115200}
+
+
 @pytest.fixture(scope='session')
-def wifi(repl, wifi_settings):
-    """Join Wi-Fi (deadline 30 s) and return the board's IP address; on
-    failure the test fails with the WLAN status, never the password."""
+def network(repl, wifi_settings):
+    """Get the board online the way it is set up (Wi-Fi from wifi.json, or
+    PPP from ppp.json) and return its IP address; on failure the test
+    fails with the reason (the WLAN status, never the password)."""
     ssid, psk = wifi_settings
     repl.put('wifi.json', json.dumps({'ssid': ssid,
                                       'password': psk}).encode())
+    if repl.network == 'ppp':
+        repl.put('ppp.json', json.dumps(PPP_CONFIG).encode())
+    else:
+        repl.exec('import os\ntry:\n    os.remove("ppp.json")\n'
+                  'except OSError:\n    pass')
     try:
-        out = repl.exec('from microdot.board import connect_wifi\n'
-                        'print("IP", connect_wifi(retries=2, timeout=12))',
-                        timeout=40)
+        out = repl.exec('from microdot.board import connect\n'
+                        'print("IP", connect())', timeout=60)
     except RuntimeError as exc:
-        pytest.fail('Wi-Fi failed: %s' % str(exc).replace(psk, '***'))
+        pytest.fail('getting online failed: %s' % str(exc).replace(
+            psk, '***'))
     return out.split('IP', 1)[1].strip()
+
+
+@pytest.fixture(scope='session')
+def wifi(network):
+    return network
+
+
+@pytest.fixture
+def transfer_size(board):
+    """The size of the big upload and download cases: 1 MB, or what the
+    backend's link carries in reasonable time (the reason printed)."""
+    size = getattr(board.backend, 'transfer_size', None)
+    if size:
+        print('transfer size %d bytes, not 1 MB: %s' % (
+            size, board.backend.transfer_reason))
+        return size
+    return 1024 * 1024
 
 
 APP_DIR = os.path.join(HERE, 'app')
 
 
 @pytest.fixture(scope='session')
-def app(board, wifi):
+def app(board, network):
     """Upload the test app (main.py, its static files) with the Wi-Fi
     settings, soft reset, wait for its ready line; yield the base URL."""
     board.mkdir('static')
     for name in ('main.py', 'static/index.html'):
         with open(os.path.join(APP_DIR, name), 'rb') as f:
             board.put(name, f.read())
-    board.put('hil.json', json.dumps({'port': 80 if board.virtual is None
-                                      or board.virtual.netns else 8765})
+    own_address = board.backend is None or board.backend.netns
+    board.put('hil.json', json.dumps({'port': 80 if own_address else 8765})
               .encode())
     url = board.start_app(timeout=60)
     yield url.rstrip('/')

@@ -208,10 +208,13 @@ class Peer:
         self.log.append(('in', side.protocol, code))
         if code == CONF_REQ:
             self._configure_request(side, ident, data)
-        elif code == CONF_ACK and ident == side.ident:
-            side.acked = True
-        elif code in (CONF_NAK, CONF_REJ) and ident == side.ident:
-            self._adjust(side, code, data)
+        elif code in (CONF_ACK, CONF_NAK, CONF_REJ):
+            if ident != side.ident:
+                return  # an answer to a request we no longer stand by
+            if code == CONF_ACK:
+                side.acked = True
+            else:
+                self._adjust(side, code, data)
         elif code == TERM_REQ:
             self._write(side.protocol, packet(TERM_ACK, ident))
             self._layer_down(side)
@@ -271,8 +274,9 @@ class Peer:
             side.ours = [(k, got.get(k, v)) for k, v in side.ours]
         self._request(side)
 
-    def _request(self, side):
-        side.ident = self._next(side)
+    def _request(self, side, again=False):
+        if not again:  # a retransmission keeps its identifier
+            side.ident = self._next(side)
         side.sent_at = self.clock()
         side.tries += 1
         self._write(side.protocol, packet(CONF_REQ, side.ident, b''.join(
@@ -312,7 +316,7 @@ class Peer:
                     now - side.sent_at >= RETRY_S and side.tries < RETRIES:
                 if side is self.ipcp and not self.lcp.opened:
                     continue
-                self._request(side)
+                self._request(side, again=True)
 
     def send_ip(self, data):
         if self.up:

@@ -38,6 +38,7 @@ def raw(app, data, read_until_close=True, timeout=10):
     return out
 
 
+@pytest.mark.network('wifi')
 def test_wrong_wifi_password_is_reported(repl, wifi_settings, board):
     # first in the file: the REPL is free until the app starts
     ssid, _ = wifi_settings
@@ -53,11 +54,23 @@ def test_wrong_wifi_password_is_reported(repl, wifi_settings, board):
     assert 'wrong-password-xyz' not in out
 
 
+@pytest.mark.network('ppp')
+def test_ppp_without_a_peer_is_reported(repl):
+    # UART1 has nothing at its other end: the board must say so, in time
+    out = repl.exec(
+        'from microdot.board import connect_ppp, PPPError\n'
+        'try:\n'
+        '    connect_ppp(1, timeout=5)\n'
+        'except PPPError as e:\n'
+        '    print("ERR", e)\n', timeout=60)
+    assert 'ERR no PPP peer answered on UART(1' in out, out
+
+
 def test_board_reports_its_own_address(app, board):
     host = addr(app)[0]
-    if board.virtual and board.virtual.netns:
+    if board.backend and board.backend.netns:
         assert host != '127.0.0.1', host  # its own address, not loopback
-    assert host == board.virtual.ip if board.virtual else host
+    assert host == board.backend.ip if board.backend else host
 
 
 def test_routing_and_status_codes(http):
@@ -92,22 +105,24 @@ def test_cookies_and_sessions(http):
     assert [http.get('/session').json()['n'] for _ in range(3)] == [1, 2, 3]
 
 
-def test_one_megabyte_upload_stored_on_the_board(http):
-    data = os.urandom(MB)
+def test_one_megabyte_upload_stored_on_the_board(http, transfer_size):
+    size = transfer_size
+    data = os.urandom(size)
     r = http.post('/upload', files={'fw': ('fw.bin', data)},
-                  data={'note': 'hil'}, timeout=120)
+                  data={'note': 'hil'}, timeout=300)
     assert r.status_code == 200, r.text
     assert r.json() == {'note': 'hil', 'fw': {
-        'size': MB, 'filename': 'fw.bin',
+        'size': size, 'filename': 'fw.bin',
         'sha256': hashlib.sha256(data).hexdigest()}}
-    assert http.get('/filesize/upload.bin').text == str(MB)
+    assert http.get('/filesize/upload.bin').text == str(size)
 
 
-def test_one_megabyte_streamed_download(http):
-    r = http.get('/download/%d' % MB, stream=True, timeout=120)
+def test_one_megabyte_streamed_download(http, transfer_size):
+    size = transfer_size
+    r = http.get('/download/%d' % size, stream=True, timeout=300)
     body = b''.join(r.iter_content(65536))
-    assert len(body) == MB
-    assert body == (PATTERN * (MB // len(PATTERN)))
+    assert len(body) == size
+    assert body == (PATTERN * (size // len(PATTERN) + 1))[:size]
 
 
 def test_static_file_and_304(http):

@@ -66,6 +66,8 @@ class VirtualBoard:
     """Start with ``start()``; ``port`` is then the serial device path and
     ``ip`` the board's address.  ``stop()`` ends it."""
     count = 0
+    name = 'virtual'
+    network = 'wifi'
 
     def __init__(self, flash_dir=None, heap='192k', ssid='hil-network',
                  psk='hil-password', netns='auto', micropython=None,

@@ -4,7 +4,7 @@
 // file descriptor (the HIL suite's PPP peer is at its other end).
 //
 //   node board.mjs --bootrom B1.bin --image firmware.uf2 [--uart-fd 3]
-//       [--flash-state FILE] [--no-realtime]
+//       [--flash-state FILE] [--flash-size BYTES] [--no-realtime]
 //
 // --flash-state keeps the whole flash (image and filesystem) in FILE
 // across runs: loaded at start if present, written when the process is
@@ -17,6 +17,7 @@ import net from 'node:net';
 import { Simulator, USBCDC, ConsoleLogger, LogLevel } from 'rp2040js';
 import { fixUart, UartFeed, CdcFeed } from './uart.mjs';
 import { loadImage } from './image.mjs';
+import { attachFlash, SpiFlash } from './flash.mjs';
 
 function option(name, fallback) {
   const i = process.argv.indexOf('--' + name);
@@ -44,9 +45,13 @@ if (state && existsSync(state)) {
   mcu.flash.set(readFileSync(state).subarray(0, mcu.flash.length));
   say(`flash restored from ${state}`);
 } else {
+  mcu.flash.fill(0xff); // a new chip is erased
   const { bytes } = loadImage(mcu.flash, readFileSync(option('image')));
   say(`flashed ${bytes} bytes`);
 }
+
+// the chip's 2 MB take erase and program commands (the filesystem)
+const chip = attachFlash(mcu, new SpiFlash(mcu.flash, Number(option('flash-size', String(2 * 1024 * 1024)))));
 
 // the serial console: USB CDC <-> stdin/stdout
 const cdc = new USBCDC(mcu.usbCtrl);
@@ -57,6 +62,8 @@ process.stdin.on('data', (data) => console_.push(data));
 process.stdin.on('end', () => stop('console closed'));
 
 // UART0 <-> the inherited socket
+// both UARTs get the fixes: a driver on either would otherwise hang
+fixUart(mcu.uart[1]);
 const uart = fixUart(mcu.uart[0]);
 const feed = new UartFeed(uart);
 const fd = option('uart-fd', '');
@@ -99,6 +106,7 @@ function stop(why) {
   if (state) {
     writeFileSync(state, mcu.flash);
   }
+  say(`flash: ${chip.count.erase} erases, ${chip.count.program} page programs`);
   say(`stopped (${why}) after ${(mcu.clock.nanos / 1e9).toFixed(1)} s emulated, ` +
       `${((performance.now() - start) / 1e3).toFixed(1)} s real`);
   process.exit(0);

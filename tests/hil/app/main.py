@@ -4,7 +4,7 @@ import hashlib
 import json
 import binascii
 from microdot import Microdot, Request, Response
-from microdot.board import connect_wifi, announce
+from microdot.board import connect, announce
 from microdot.multipart import FormDataIter, FileUpload
 from microdot.session import Session, with_session
 from microdot.sse import with_sse
@@ -136,6 +136,6 @@ async def mem(req):
     return str(gc.mem_free())
 
 
-ip = connect_wifi()
+ip = connect()  # ppp.json, else wifi.json
 announce(ip, PORT)
 app.run(port=PORT)
