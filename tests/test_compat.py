@@ -2,7 +2,7 @@
 differ from Microdot 2.7 in real applications, on both runtimes (the ASGI,
 WSGI and Jinja parts are in test_compat_cpython.py)."""
 import asyncio
-from microdot import Microdot, Request, Response, AsyncBytesIO
+from microdot import Microdot, Request, AsyncBytesIO
 from microdot.test_client import TestClient
 from support import run, serve, connect, send, close, read_response, get, \
     MICROPYTHON
@@ -56,7 +56,7 @@ def test_bad_body_reaches_value_error_handler():
         seen = []
 
         @app.errorhandler(cls)
-        def handler(req, exc):
+        def handler(req, exc, seen=seen):
             seen.append(exc)
             return {'error': 'bad input'}, 422
         for ct, body in BAD_BODIES:
@@ -546,3 +546,20 @@ def test_serve_forever_after_start_serving_false():
         app.shutdown()
         await asyncio.wait_for(task, 5)
     run(main())
+
+
+# --- utemplate front end: Microdot's rendering, one setting away ---
+
+def test_utemplate_autoescape_false_renders_as_microdot():
+    from microdot.utemplate import Template
+    here = __file__.rpartition('/')[0] or '.'
+    try:
+        Template.initialize(here + '/templates', autoescape=False)
+        s = Template('hello.txt').render(name='<b>&</b>')
+        assert s == 'Hello, <b>&</b>!\n'
+        Template.initialize(here + '/templates')
+        s = Template('hello.txt').render(name='<b>&</b>')
+        assert s == 'Hello, &lt;b&gt;&amp;&lt;/b&gt;!\n'
+    finally:
+        Template.initialize(here + '/templates')
+

@@ -1,7 +1,7 @@
 """Microdot 2.x compatibility of the CPython-only parts: the ASGI and WSGI
-adapters in process (under uvicorn and gunicorn: test_adapters.py), Jinja, and templates
-precompiled by the real ``utemplate`` package, loaded on CPython and on
-MicroPython.
+adapters in process (under uvicorn and gunicorn: test_adapters.py), Jinja,
+and templates precompiled by the real ``utemplate`` package, loaded on
+CPython and on MicroPython.
 
 CPython only: ASGI, WSGI, Jinja and the ``utemplate`` compiler don't run on
 MicroPython (its half of the utemplate test runs there as a subprocess).
@@ -209,3 +209,129 @@ if not MICROPYTHON:
             assert Template('t.css').render(v='<') == '&lt;'
         finally:
             Template.jinja_env = None
+
+    # --- templates compiled by the real utemplate package ---
+
+    TEMPLATES = {
+        'index.html': '{% args title, items %}\n<h1>{{ title }}</h1>\n<ul>\n'
+                      '{% for i in items %}\n{% if i % 2 %}\n'
+                      '<li class="odd">{{ i }}</li>\n{% else %}\n'
+                      '<li>{{ i }}</li>\n{% endif %}\n{% endfor %}\n</ul>\n'
+                      '{% include "footer.html" title %}\n',
+        'footer.html': '{% args who %}\n<footer>{{ who }} & co</footer>\n',
+    }
+    ARGS = ('<b>Title</b>', [1, 2, 3])
+
+    def utemplate_dir(root, pkg):
+        """``root/pkg`` with the templates and the modules utemplate's
+        compiler makes of them, as a board ships them: no sources."""
+        d = os.path.join(str(root), pkg)
+        os.makedirs(d)
+        for name, text in TEMPLATES.items():
+            with open(os.path.join(d, name), 'w') as f:
+                f.write(text)
+        old = os.getcwd()
+        os.chdir(str(root))
+        sys.path.insert(0, str(root))
+        try:
+            loader = utemplate.source.Loader(None, pkg)
+            for name in TEMPLATES:
+                loader.load(name)  # compiles to pkg/<name>_html.py
+        finally:
+            os.chdir(old)
+            sys.path.remove(str(root))
+            for m in [m for m in sys.modules if m.startswith(pkg)]:
+                del sys.modules[m]  # imported afresh from the .py alone
+        for name in TEMPLATES:
+            os.remove(os.path.join(d, name))
+        assert sorted(os.listdir(d)) == ['footer_html.py', 'index_html.py']
+        return d
+
+    def reference_render(root, pkg):
+        sys.path.insert(0, str(root))
+        try:
+            f = utemplate.compiled.Loader(None, pkg).load('index.html')
+            return ''.join(f(*ARGS))
+        finally:
+            sys.path.remove(str(root))
+
+    def test_utemplate_compiled_loader(tmp_path):
+        from microdot import Microdot
+        from microdot.test_client import TestClient
+        from microdot.utemplate import Template
+        utemplate_dir(tmp_path, 'ut_compiled')
+        expected = reference_render(tmp_path, 'ut_compiled')
+        assert '<b>Title</b>' in expected and '& co' in expected
+        sys.path.insert(0, str(tmp_path))
+        try:
+            Template.initialize('ut_compiled',
+                                loader_class=utemplate.compiled.Loader)
+            assert Template('index.html').render(*ARGS) == expected
+            app = Microdot()
+
+            @app.route('/')
+            async def index(req):
+                return Template('index.html').generate(*ARGS), \
+                    {'Content-Type': 'text/html'}
+            assert asyncio.run(TestClient(app).get('/')).text == expected
+            assert asyncio.run(Template('index.html').render_async(
+                *ARGS)) == expected
+        finally:
+            sys.path.remove(str(tmp_path))
+            Template.initialize(os.path.join(HERE, 'templates'))
+
+    def test_utemplate_source_and_recompile_loaders(tmp_path, monkeypatch):
+        from microdot.utemplate import Template
+        d = tmp_path / 'ut_src'
+        d.mkdir()
+        for name, text in TEMPLATES.items():
+            (d / name).write_text(text)
+        monkeypatch.chdir(tmp_path)
+        monkeypatch.syspath_prepend(str(tmp_path))
+        try:
+            for loader in (utemplate.source.Loader,
+                           utemplate.recompile.Loader):
+                Template.initialize('ut_src', loader_class=loader)
+                out = Template('index.html').render(*ARGS)
+                assert out.startswith('<h1><b>Title</b></h1>')
+                assert (d / 'index_html.py').exists()  # utemplate's doing
+        finally:
+            Template.initialize(os.path.join(HERE, 'templates'))
+
+    def test_our_engine_without_autoescape_renders_as_utemplate(tmp_path):
+        from microdot.utemplate import Template
+        utemplate_dir(tmp_path, 'ut_ref')
+        expected = reference_render(tmp_path, 'ut_ref')
+        d = tmp_path / 'ours'
+        d.mkdir()
+        for name, text in TEMPLATES.items():
+            (d / name).write_text(text)
+        try:
+            Template.initialize(str(d), autoescape=False)
+            assert Template('index.html').render(*ARGS) == expected
+            Template.initialize(str(d))
+            assert '&lt;b&gt;' in Template('index.html').render(*ARGS)
+        finally:
+            Template.initialize(os.path.join(HERE, 'templates'))
+
+    def test_utemplate_compiled_loader_on_micropython(tmp_path):
+        lib = tmp_path / 'lib'
+        mp = framework_as_mpy(lib)
+        utemplate_dir(tmp_path, 'ut_board')
+        expected = reference_render(tmp_path, 'ut_board')
+        script = tmp_path / 'main.py'
+        script.write_text(
+            'from utemplate import compiled\n'
+            'from microdot.utemplate import Template\n'
+            "Template.initialize('ut_board', loader_class=compiled.Loader)\n"
+            "print(repr(Template('index.html').render(%r, %r)))\n" % ARGS)
+        # the folder holding the utemplate package, for MicroPython too
+        ut_root = os.path.dirname(os.path.dirname(os.path.abspath(
+            utemplate.compiled.__file__)))
+        out = subprocess.run(
+            [mp, str(script)], cwd=str(tmp_path), capture_output=True,
+            env=dict(os.environ, MICROPYPATH=':'.join(
+                [str(lib), ut_root, str(tmp_path), '.frozen'])),
+            timeout=60)
+        assert out.returncode == 0, out.stdout + out.stderr
+        assert out.stdout.decode().strip() == repr(expected)

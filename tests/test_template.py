@@ -103,6 +103,15 @@ def test_precompiled_templates():
         Template.initialize('/nonexistent', 'compiled_templates')
         assert Template('footer.html').render('<x>') == \
             '<footer>&lt;x&gt;</footer>\n'
+        # compiled to render as utemplate does: unescaped
+        raw = os.path.join(out, 'raw_templates')
+        subprocess.run([sys.executable, '-m', 'microdot.template',
+                        '--no-autoescape', HERE + '/templates', raw],
+                       check=True, stdout=subprocess.DEVNULL,
+                       env=dict(os.environ, PYTHONPATH=HERE + '/../framework'))
+        Template.initialize('/nonexistent', 'raw_templates')
+        assert Template('footer.html').render('<x>') == \
+            '<footer><x></footer>\n'
     finally:
         sys.path.remove(out)
         Template.initialize(HERE + '/templates')

@@ -47,10 +47,11 @@ class TemplateError(Exception):
 _OPEN = {'if': 'endif', 'for': 'endfor', 'while': 'endwhile'}
 
 
-def compile_source(text, name='template', params=None):
+def compile_source(text, name='template', params=None, autoescape=True):
     """Python source of a module defining ``render(...)``, a generator of
     the template's output.  ``params`` is the argument list when the
-    template has no ``{% args %}``."""
+    template has no ``{% args %}``.  Without ``autoescape``, ``{{ x }}``
+    is written as ``str(x)``, as utemplate does."""
     body = []
     stack = []
     args = None
@@ -81,7 +82,8 @@ def compile_source(text, name='template', params=None):
             if tag.endswith('|safe'):
                 body.append(indent + 'yield str(%s)' % tag[:-5])
             else:
-                body.append(indent + 'yield _e(%s)' % tag)
+                body.append(indent + ('yield _e(%s)' if autoescape
+                                      else 'yield str(%s)') % tag)
             continue
         word, _, rest = tag.partition(' ')
         rest = rest.strip()
@@ -140,12 +142,25 @@ class Template:
     #: Package holding precompiled templates (frozen on a board), tried
     #: before the template folder; None: always compile.
     compiled_package = None
+    #: ``{{ x }}`` is HTML-escaped; False renders it as utemplate (and so
+    #: Microdot) does, unescaped.
+    autoescape = True
+    #: A utemplate loader (``loader_class(None, template_dir)``): it loads
+    #: and renders the templates instead of this engine.
+    loader = None
 
     @classmethod
     def initialize(cls, template_dir='templates', compiled_package=None,
-                   loader_class=None):
+                   loader_class=None, autoescape=True):
+        """``loader_class``: one of utemplate's (``utemplate.compiled.Loader``
+        for the ``*_html.py`` modules its compiler makes, ``source.Loader``,
+        ``recompile.Loader``), to have utemplate itself render, exactly as
+        in Microdot (no escaping); None: this engine."""
         cls.template_dir = template_dir
         cls.compiled_package = compiled_package
+        cls.autoescape = autoescape
+        cls.loader = loader_class(None, template_dir) if loader_class \
+            else None
         _cache.clear()
 
     def __init__(self, template):
@@ -156,6 +171,8 @@ class Template:
         self._source, self._fns = entry
 
     def _load(self):
+        if self.loader is not None:
+            return None, {None: self.loader.load(self.name)}
         if self.compiled_package:
             mod = module_name(self.name)
             try:
@@ -168,7 +185,7 @@ class Template:
             source = f.read()
         fns = {}
         if '{% args' in source or '{%args' in source:
-            fns[None] = _build(source, self.name)
+            fns[None] = _build(source, self.name, None, self.autoescape)
         return source, fns
 
     def _function(self, kwargs):
@@ -179,7 +196,8 @@ class Template:
             keys = tuple(sorted(kwargs))
             f = fns.get(keys)
             if f is None:
-                f = fns[keys] = _build(self._source, self.name, keys)
+                f = fns[keys] = _build(self._source, self.name, keys,
+                                       self.autoescape)
         return f
 
     def generate(self, *args, **kwargs):
@@ -209,9 +227,9 @@ class _AsyncIter:
             raise StopAsyncIteration
 
 
-def _build(source, name, params=None):
+def _build(source, name, params, autoescape):
     ns = {}
-    exec(compile_source(source, name, params), ns)
+    exec(compile_source(source, name, params, autoescape), ns)
     return ns['render']
 
 
@@ -224,8 +242,11 @@ def module_name(name):
 def main(argv):
     import os
     import sys
+    escape = '--no-autoescape' not in argv
+    argv = [a for a in argv if a != '--no-autoescape']
     if len(argv) != 3:
-        print('usage: python -m microdot.template SRC_DIR OUT_DIR')
+        print('usage: python -m microdot.template [--no-autoescape] '
+              'SRC_DIR OUT_DIR')
         sys.exit(2)
     src, out = argv[1], argv[2]
     os.makedirs(out, exist_ok=True)
@@ -238,7 +259,7 @@ def main(argv):
             rel = os.path.relpath(path, src).replace(os.sep, '/')
             with open(path) as f:
                 try:
-                    code = compile_source(f.read(), rel)
+                    code = compile_source(f.read(), rel, None, escape)
                 except TemplateError as exc:
                     print('error:', exc)
                     sys.exit(1)
