@@ -275,6 +275,27 @@ def test_pre_app_checks_use_error_handler_and_after_error_request():
     assert len(seen) == 4 and all(isinstance(r, Request) for r in seen)
 
 
+def test_pre_app_checks_off_serve_as_microdot():
+    app, seen = hooked_app()
+
+    async def client(port):
+        got = []
+        for data in PRE_APP:
+            r, w = await connect(port)
+            await send(w, data)
+            got.append((await read_response(r))[0])
+            await close(w)
+        return got
+    Request.strict = False
+    try:
+        assert serve(app, client) == [200, 200, 200, 404]
+        r = run(TestClient(app).get('/', headers={'Host': 'user@t'}))
+        assert r.status_code == 200 and r.text == 'hello'
+    finally:
+        Request.strict = True
+    assert seen == []
+
+
 def test_pre_app_checks_through_test_client():
     app, seen = hooked_app()
     c = TestClient(app)
@@ -328,6 +349,13 @@ def test_names_of_microdot_modules():
     assert ws_module.WebSocket and ws_module.with_websocket
     from microdot.test_client import WebSocket
     assert WebSocket is ws_module.WebSocket
+    from microdot.login import redirect as r2, urlencode as u2
+    assert r2 is redirect and u2 is urlencode
+    from microdot.multipart import AsyncBytesIO as a2
+    assert a2 is AsyncBytesIO
+    import microdot
+    assert microdot.microdot.Microdot is Microdot
+    assert Request.body_used is False
 
 
 def test_async_bytes_io_readuntil():

@@ -56,6 +56,8 @@ if not MICROPYTHON:
 
     def test_other_module_names():
         from microdot.jinja import select_autoescape  # noqa: F401
+        from microdot.utemplate import recompile
+        assert recompile is utemplate.recompile
         from microdot.wsgi import MUTED_SOCKET_ERRORS
         from microdot.microdot import MUTED_SOCKET_ERRORS as m
         assert m is MUTED_SOCKET_ERRORS
@@ -181,6 +183,14 @@ if not MICROPYTHON:
             '/json', REQUEST_METHOD='POST', CONTENT_TYPE='application/json',
             CONTENT_LENGTH='4', **{'wsgi.input': io.BytesIO(b'{bad')}))
         assert status.startswith('400') and body == b'shaped: /json'
+        from microdot import Request
+        Request.strict = False
+        try:
+            status, headers, body = call_wsgi(
+                app, wsgi_environ(HTTP_HOST='user@t'))
+            assert status == '200 OK' and body == b'hello'
+        finally:
+            Request.strict = True
 
     def test_asgi_pre_app_checks_use_handlers():
         from microdot.asgi import Microdot

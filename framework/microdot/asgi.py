@@ -165,8 +165,10 @@ class Microdot(BaseMicrodot):
                       stream=stream, sock=(receive, send),
                       scheme=scope.get('scheme'))
         req.asgi_scope = scope
-        req.refused = check_host(headers, scope.get('http_version', '1.1'),
-                                 path)
+        # a repeated or malformed Host (the server answers for the rest:
+        # HTTP/2 has no Host header at all)
+        if Request.strict:
+            req.refused = check_host(headers, '1.0')
         if scope['type'] == 'websocket':
             req.websocket_class = WebSocket
         return req

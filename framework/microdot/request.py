@@ -23,6 +23,10 @@ class Request:
     #: Most bytes in all header lines together (else 431): what one
     #: request's head may hold in RAM.
     max_head_length = 16 * 1024
+    #: Refuse (400, through the app's ``errorhandler(400)``) a request that
+    #: is well framed but has no Host (HTTP/1.1), a repeated or malformed
+    #: Host, or raw UTF-8 in its URL.  False: serve it, as Microdot does.
+    strict = True
 
     class G:
         pass
@@ -38,6 +42,7 @@ class Request:
     content_length = 0
     content_type = None
     after_request_handlers = ()
+    body_used = False  # in Microdot's Request too (unused there)
     #: Why the framework refuses this request before the app sees it (a
     #: missing or bad Host, raw UTF-8 in the URL), or None.  The app's
     #: ``errorhandler(400)`` and ``after_error_request`` shape the answer.
@@ -149,9 +154,10 @@ class Request:
                       scheme=scheme)
         if chunked and body is None:
             req.content_length = len(data)
-        why = check_host(headers, version, first)
-        if why:
-            req.refused = why
+        if Request.strict:
+            why = check_host(headers, version, first)
+            if why:
+                req.refused = why
         return req
 
     @property

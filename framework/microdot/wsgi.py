@@ -127,8 +127,9 @@ class Microdot(BaseMicrodot):
                       headers, body=body, stream=stream, sock=sock,
                       scheme=environ.get('wsgi.url_scheme'))
         req.environ = environ
-        req.refused = check_host(headers, version[5:],
-                                 url.encode('latin-1'))
+        # a repeated or malformed Host (the server answers for the rest)
+        if Request.strict:
+            req.refused = check_host(headers, '1.0')
         return req
 
     def shutdown(self):
