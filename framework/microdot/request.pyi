@@ -12,6 +12,7 @@ class Request:
     max_readline: int
     max_headers: int
     max_head_length: int
+    strict: bool
 
     class G: ...
 
@@ -34,6 +35,7 @@ class Request:
     g: Request.G
     sock: Any
     refused: Optional[str]
+    body_used: bool
     after_request_handlers: Any
     def __init__(self, app: Microdot, client_addr: Any, method: str,
                  url: str, http_version: str, headers: NoCaseDict,
