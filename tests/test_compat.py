@@ -328,7 +328,7 @@ def test_a_failing_400_handler_still_gets_an_answer():
             r, w = await connect(port)
             await send(w, data)
             res = await read_response(r)
-            assert res is not None and res[0] in (400, 500), res
+            assert res is not None and res[0] == 500, res
             await close(w)
     serve(app, client)
 
@@ -349,13 +349,8 @@ def test_names_of_microdot_modules():
     assert ws_module.WebSocket and ws_module.with_websocket
     from microdot.test_client import WebSocket
     assert WebSocket is ws_module.WebSocket
-    from microdot.login import redirect as r2, urlencode as u2
-    assert r2 is redirect and u2 is urlencode
-    from microdot.multipart import AsyncBytesIO as a2
-    assert a2 is AsyncBytesIO
     import microdot
     assert microdot.microdot.Microdot is Microdot
-    assert Request.body_used is False
 
 
 def test_async_bytes_io_readuntil():

@@ -56,8 +56,6 @@ if not MICROPYTHON:
 
     def test_other_module_names():
         from microdot.jinja import select_autoescape  # noqa: F401
-        from microdot.utemplate import recompile
-        assert recompile is utemplate.recompile
         from microdot.wsgi import MUTED_SOCKET_ERRORS
         from microdot.microdot import MUTED_SOCKET_ERRORS as m
         assert m is MUTED_SOCKET_ERRORS

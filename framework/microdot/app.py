@@ -29,10 +29,9 @@ class Microdot:
     #: longest is closed to make room, or, if none is idle, the newcomer
     #: gets a quick 503.
     max_connections = 100 if CPYTHON else 8
-    #: Long-lived connections (WebSocket, event streams, streamed
-    #: responses) counted apart from ``max_connections``: up to this many
-    #: don't count towards it.  On MicroPython ``reserve_ram`` still bounds
-    #: them: each holds RAM.
+    #: Long-lived connections (a WebSocket, an event stream) counted apart
+    #: from ``max_connections``: up to this many don't count towards it.
+    #: On MicroPython ``reserve_ram`` still bounds them: each holds RAM.
     max_streams = 1000 if CPYTHON else 32
     #: MicroPython: bytes of heap kept free; while less is free, new
     #: connections get a quick 503 instead of failing half-way.
@@ -228,12 +227,8 @@ class Microdot:
         if req is None or req.refused:
             # refused before the app (unparseable, or a check of ours):
             # the app's 400 handler and after_error_request shape the answer
-            reason = req.refused if req else 'Bad request'
-            try:
-                res = await self.error_response(req, 400, reason)
-            except Exception as exc:
-                print_exception(exc)
-                res = reason, 400
+            res = await self.error_response(
+                req, 400, req.refused if req else 'Bad request')
         elif req.content_length > req.max_content_length:
             res = await self.error_response(req, 413, 'Payload too large')
         else:

@@ -121,14 +121,3 @@ class Login:
                 return await inner(request, *args, **kwargs)
             return self._redirect_to_login(request)
         return wrapper
-
-
-def __getattr__(name):
-    # names Microdot's login module has in its namespace, loaded on use
-    if name == 'redirect':
-        from microdot import redirect
-        return redirect
-    if name == 'urlencode':
-        from microdot.forms import urlencode
-        return urlencode
-    raise AttributeError(name)

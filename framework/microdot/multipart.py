@@ -290,11 +290,3 @@ def with_form_data(f):
             for file in files.values():
                 await file.close()
     return wrapper
-
-
-def __getattr__(name):
-    # Microdot's multipart module has it in its namespace
-    if name == 'AsyncBytesIO':
-        from microdot.test_client import AsyncBytesIO
-        return AsyncBytesIO
-    raise AttributeError(name)

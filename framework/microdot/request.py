@@ -42,7 +42,6 @@ class Request:
     content_length = 0
     content_type = None
     after_request_handlers = ()
-    body_used = False  # in Microdot's Request too (unused there)
     #: Why the framework refuses this request before the app sees it (a
     #: missing or bad Host, raw UTF-8 in the URL), or None.  The app's
     #: ``errorhandler(400)`` and ``after_error_request`` shape the answer.

@@ -35,7 +35,6 @@ class Request:
     g: Request.G
     sock: Any
     refused: Optional[str]
-    body_used: bool
     after_request_handlers: Any
     def __init__(self, app: Microdot, client_addr: Any, method: str,
                  url: str, http_version: str, headers: NoCaseDict,

@@ -25,8 +25,9 @@ class Conn(Reader):
     deadline = None     # ticks_ms; past it the task is cancelled
     write_timeout = 0   # ms allowed for each write
     sent = False        # bytes of the current request's answer went out
-    #: A long-lived stream (WebSocket, event stream, streamed response):
-    #: counted apart from ``max_connections``, up to ``max_streams``.
+    #: A long-lived stream (a WebSocket, an event stream), set by those
+    #: extensions: counted apart from ``max_connections``, up to
+    #: ``max_streams``.
     streaming = False
 
     def __init__(self, reader, writer, read_timeout):
@@ -317,6 +318,8 @@ class Server:
         except Exception as exc:
             if not isinstance(exc, OSError) or not is_disconnect(exc):
                 print_exception(exc)
+                if not conn.sent:  # (a failing error handler...) a 500
+                    await _try_write(conn, _ERROR)
         finally:
             conn.deadline = None
             self.conns.remove(conn)
@@ -332,14 +335,9 @@ class Server:
         except ProtocolError as exc:
             conn.deadline = None
             print('%d %s from %s' % (exc.status, exc.reason, addr))
-            res = None
-            if exc.status == 400:  # the app's handlers may shape it
-                try:
-                    res = await app.dispatch_request(None)
-                except Exception as exc2:
-                    print_exception(exc2)
-            await self._write(conn, res or Response(exc.reason, exc.status),
-                              '1.1', False)
+            res = await app.dispatch_request(None) if exc.status == 400 \
+                else Response(exc.reason, exc.status)
+            await self._write(conn, res, '1.1', False)
             # Read and drop what the client still sends, for a second at
             # most: closing with unread bytes makes the OS reset the
             # connection, and the client would lose our answer.
@@ -370,12 +368,8 @@ class Server:
             (CPYTHON or _room(2 * app.reserve_ram))
         # (short of RAM, an idle connection kept open would hold what the
         # next request needs: the client reconnects when there is room)
-        b = res.body  # a streamed body may be a long-lived event stream
-        if not isinstance(b, bytes) and b is not None and \
-                not hasattr(b, 'read'):
-            conn.streaming = True
         keep = await self._write(conn, res, req.http_version, keep)
-        conn.streaming = False
+        conn.streaming = False  # an event stream ended: a connection again
         if app.debug:
             print('%s %s %d' % (req.method, req.path, res.status_code))
         if keep and not body.done:

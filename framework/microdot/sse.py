@@ -99,6 +99,9 @@ def sse_response(request, event_function, *args, **kwargs):
     ``event_function(request, sse, *args, **kwargs)``, which runs as a task
     of its own."""
     sse = SSE()
+    w = request.sock[1] if request.sock else None
+    if hasattr(w, 'arm'):  # a server connection: long-lived from now on
+        w.streaming = True
 
     async def run():
         try:

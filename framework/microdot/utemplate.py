@@ -14,11 +14,3 @@ class Template(_Template):
         # Microdot's signature first
         _Template.initialize(template_dir, compiled_package, loader_class,
                              autoescape)
-
-
-def __getattr__(name):
-    # Microdot's module imports utemplate's recompile (its default loader)
-    if name == 'recompile':
-        from utemplate import recompile
-        return recompile
-    raise AttributeError(name)
