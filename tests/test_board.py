@@ -117,7 +117,12 @@ def test_announce_and_selftest():
     assert r['microdot'] == microdot.__version__
 
 
-class FakePPP:
+class FakePPPBase:
+    def connect(self):
+        self.polls = 0
+
+
+class FakePPP(FakePPPBase):
     # MicroPython's network.PPP, as far as connect_ppp uses it: the peer
     # answers (or not) after a few polls
     answers = True
@@ -126,9 +131,6 @@ class FakePPP:
         self.stream = stream
         self.polls = 0
         self.closed = False
-
-    def connect(self):
-        self.polls = 0
 
     def isconnected(self):
         self.polls += 1
@@ -139,6 +141,9 @@ class FakePPP:
 
     def ifconfig(self):
         return ('10.5.0.6', '255.255.255.255', '10.5.0.5', '0.0.0.0')
+
+    def status(self):
+        return 0 if self.closed else 4
 
 
 class FakeUART:
@@ -174,7 +179,8 @@ def test_connect_ppp_over_a_uart_number_or_object():
     assert ppp.stream.kw == {'tx': 4, 'rxbuf': 1024}
     u = FakeUART(1, 115200)
     assert board.connect_ppp(u) == '10.5.0.6'
-    assert board._links[-1].stream is u
+    assert board._links == [board._links[-1]], 'the old link released'
+    assert ppp.closed and board._links[-1].stream is u
 
 
 @with_ppp
@@ -185,6 +191,19 @@ def test_connect_ppp_without_a_peer_says_so():
     finally:
         FakePPP.answers = True
     assert 'no PPP peer answered on UART(1)' in str(exc)
+    assert board._links == []
+
+
+@with_ppp
+def test_connect_ppp_when_the_stack_has_no_link_left():
+    def refuse(self):
+        raise OSError('pppos_create failed')
+    FakePPP.connect = refuse
+    try:
+        exc = raises(board.PPPError, board.connect_ppp, 0)
+    finally:
+        del FakePPP.connect
+    assert 'earlier link' in str(exc) and 'machine.reset()' in str(exc)
     assert board._links == []
 
 

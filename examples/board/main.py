@@ -1,8 +1,9 @@
-# main.py for a board: join Wi-Fi, serve a page, say where.
+# main.py for a board: get online, serve a page, say where.
 # Put wifi.json beside it: {"ssid": "your network", "password": "..."}
+# (or, for PPP over a UART, ppp.json: {"uart": 0, "baudrate": 115200})
 import gc
 from microdot import Microdot
-from microdot.board import connect_wifi, announce
+from microdot.board import connect, announce
 
 app = Microdot()
 
@@ -14,6 +15,6 @@ async def index(request):
         gc.mem_free(), {'Content-Type': 'text/html'}
 
 
-ip = connect_wifi()      # raises WifiError with the reason if it can't
+ip = connect()           # raises WifiError/PPPError with the reason if it can't
 announce(ip, 80)         # prints MICRODOT-READY http://<ip>:80/
 app.run(port=80)

@@ -109,9 +109,21 @@ def connect_wifi(ssid=None, password=None, config='wifi.json', retries=3,
     return ip
 
 
-# the PPP links brought up here: a PPP object that is garbage collected
-# closes its link
+# the PPP links brought up here (a PPP object that is garbage collected
+# closes its link)
 _links = []
+
+
+def _release(ppp, wait=8):
+    # lwIP has one PPP link, and a closing link gives it back only after
+    # its terminate exchange; True once it has
+    ppp.disconnect()
+    deadline = ticks_add(ticks_ms(), wait * 1000)
+    while ppp.status():
+        if ticks_diff(deadline, ticks_ms()) <= 0:
+            return False
+        time.sleep(0.1)
+    return True
 
 
 def connect_ppp(uart=0, baudrate=115200, timeout=30, **uart_args):
@@ -130,16 +142,29 @@ def connect_ppp(uart=0, baudrate=115200, timeout=30, **uart_args):
         from machine import UART
         uart_args.setdefault('rxbuf', 1024)
         uart = UART(uart, baudrate, **uart_args)
+    while _links:  # connecting again: the old link goes first
+        _release(_links.pop())
     ppp = network.PPP(uart)
+    try:
+        ppp.connect()
+    except OSError as exc:
+        # lwIP has one PPP link; MicroPython 1.28 loses it when a soft
+        # reset finalises an open link, and keeps it while a link that
+        # never opened is closing
+        raise PPPError('cannot start PPP (%s): an earlier link on this '
+                       'board has not closed; machine.reset() frees it' % exc)
     _links.append(ppp)
-    ppp.connect()
     deadline = ticks_add(ticks_ms(), int(timeout * 1000))
     while not ppp.isconnected():
         if ticks_diff(deadline, ticks_ms()) <= 0:
             _links.remove(ppp)
-            ppp.disconnect()
-            raise PPPError('no PPP peer answered on %s within %d s' % (
-                uart, timeout))
+            why = 'no PPP peer answered on %s within %d s' % (uart, timeout)
+            if not _release(ppp):
+                # MicroPython 1.28 on rp2: lwIP's timers stand still while
+                # no link is up, so a link that never opened cannot close
+                why += ' (the link could not be closed: machine.reset() ' \
+                    'before connecting again)'
+            raise PPPError(why)
         time.sleep(0.1)
     ip = ppp.ifconfig()[0]
     print('PPP: connected, address %s' % ip)

@@ -97,19 +97,32 @@ class SocketConn(Conn):
             if data is not None:  # None: nothing yet, or TLS wants more
                 return data
 
+    def _write(self, data):
+        try:
+            return self.sock.write(data) or 0
+        except OSError as exc:
+            # lwIP is out of segments or pbufs (ENOMEM) with the socket
+            # still writable: a board under load, not a broken connection
+            if exc.errno == _ENOMEM:
+                return -1
+            raise
+
     def _send(self, data):
         # Write at once: a non-blocking socket takes what fits, usually all
         # of it, and waiting on the poller first would cost a round trip
         # through the event loop per response.
-        n = self.sock.write(data)
+        n = self._write(data)
         if n == len(data):
             return  # the usual case, without a memoryview to allocate
         q = _io_queue()
-        mv = memoryview(data)[n or 0:]
+        mv = memoryview(data)[max(n, 0):]
         while mv:
-            yield q.queue_write(self.sock)
-            n = self.sock.write(mv)
-            if n:
+            if n < 0:  # the poller would say writable: give lwIP time
+                yield from asyncio.sleep_ms(10)
+            else:
+                yield q.queue_write(self.sock)
+            n = self._write(mv)
+            if n > 0:
                 mv = mv[n:]
 
     def get_extra_info(self, name, default=None):
@@ -406,6 +419,7 @@ async def _try_write(conn, data):
 
 
 _core = []
+_ENOMEM = 12
 
 
 def _io_queue():

@@ -64,12 +64,10 @@ class EmulatedBoard:
 
     name = 'rp2040js'
     network = 'ppp'
-    # what the link carries in reasonable time: the emulator executes a
-    # few million instructions a second and the UART is byte-paced, so a
-    # megabyte would take many minutes; cases scale down to this
-    transfer_size = 96 * 1024
-    transfer_reason = ('the emulated board moves a few KB/s over its '
-                       'PPP link')
+    # the 1 MB cases: the download is whole; the upload is stored on the
+    # board, whose filesystem (as on a real Pico W) is 848 KB in all
+    sizes = {'upload': (512 * 1024, 'the Pico W\'s filesystem holds '
+                        '848 KB')}
 
     def __init__(self, image, bootrom=None, flash_state=None,
                  log=None):

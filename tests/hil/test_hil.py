@@ -54,18 +54,6 @@ def test_wrong_wifi_password_is_reported(repl, wifi_settings, board):
     assert 'wrong-password-xyz' not in out
 
 
-@pytest.mark.network('ppp')
-def test_ppp_without_a_peer_is_reported(repl):
-    # UART1 has nothing at its other end: the board must say so, in time
-    out = repl.exec(
-        'from microdot.board import connect_ppp, PPPError\n'
-        'try:\n'
-        '    connect_ppp(1, timeout=5)\n'
-        'except PPPError as e:\n'
-        '    print("ERR", e)\n', timeout=60)
-    assert 'ERR no PPP peer answered on UART(1' in out, out
-
-
 def test_board_reports_its_own_address(app, board):
     host = addr(app)[0]
     if board.backend and board.backend.netns:
@@ -105,8 +93,8 @@ def test_cookies_and_sessions(http):
     assert [http.get('/session').json()['n'] for _ in range(3)] == [1, 2, 3]
 
 
-def test_one_megabyte_upload_stored_on_the_board(http, transfer_size):
-    size = transfer_size
+def test_one_megabyte_upload_stored_on_the_board(http, upload_size):
+    size = upload_size
     data = os.urandom(size)
     r = http.post('/upload', files={'fw': ('fw.bin', data)},
                   data={'note': 'hil'}, timeout=300)
@@ -117,8 +105,8 @@ def test_one_megabyte_upload_stored_on_the_board(http, transfer_size):
     assert http.get('/filesize/upload.bin').text == str(size)
 
 
-def test_one_megabyte_streamed_download(http, transfer_size):
-    size = transfer_size
+def test_one_megabyte_streamed_download(http, download_size):
+    size = download_size
     r = http.get('/download/%d' % size, stream=True, timeout=300)
     body = b''.join(r.iter_content(65536))
     assert len(body) == size
@@ -248,3 +236,19 @@ def test_wifi_signal_is_reported(http):
     """Only a real radio has a signal strength worth checking."""
     rssi = int(http.get('/rssi').text)
     assert -100 < rssi < 0
+
+
+@pytest.mark.network('ppp')
+def test_ppp_without_a_peer_is_reported(repl):
+    # last in the file: UART1 has nothing at its other end, and the board
+    # must say so in time.  On MicroPython 1.28 a PPP link that never came
+    # up cannot be closed again (lwIP's timers stand still), so nothing may
+    # use PPP after this case but a reset board.
+    repl.stop_app()
+    out = repl.exec(
+        'from microdot.board import connect_ppp, PPPError\n'
+        'try:\n'
+        '    connect_ppp(1, timeout=5)\n'
+        'except PPPError as e:\n'
+        '    print("ERR", e)\n', timeout=60)
+    assert 'ERR no PPP peer answered on UART(1' in out, out

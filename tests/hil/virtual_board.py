@@ -32,6 +32,8 @@ import time
 import warnings
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from netns import Namespace  # noqa: E402
 ROOT = os.path.dirname(os.path.dirname(HERE))
 RAW_PROMPT = b'raw REPL; CTRL-B to exit\r\n>'
 UP = b'\x1b[vb-up]'
@@ -111,43 +113,18 @@ class VirtualBoard:
     def _setup_netns(self):
         if self.netns_mode == 'off':
             return
-        # unique per board, also for several boards in one process
-        VirtualBoard.count += 1
-        n = (os.getpid() * 7 + VirtualBoard.count) % 250 + 1
-        name = 'mdvb%d%d' % (os.getpid() % 1000000, VirtualBoard.count % 10)
-        # a namespace left by a run that was killed: remove it first
-        subprocess.run(['ip', 'netns', 'del', name], capture_output=True)
-        subprocess.run(['ip', 'link', 'del', name + 'h'], capture_output=True)
-        host_if, board_if = name + 'h', name + 'b'
-        host_ip, board_ip = '10.213.%d.1' % n, '10.213.%d.2' % n
-        cmds = [
-            ['ip', 'netns', 'add', name],
-            ['ip', 'link', 'add', host_if, 'type', 'veth', 'peer', 'name',
-             board_if],
-            ['ip', 'link', 'set', board_if, 'netns', name],
-            ['ip', 'addr', 'add', host_ip + '/30', 'dev', host_if],
-            ['ip', 'link', 'set', host_if, 'up'],
-            ['ip', 'netns', 'exec', name, 'ip', 'addr', 'add',
-             board_ip + '/30', 'dev', board_if],
-            ['ip', 'netns', 'exec', name, 'ip', 'link', 'set', board_if,
-             'up'],
-            ['ip', 'netns', 'exec', name, 'ip', 'link', 'set', 'lo', 'up'],
-        ]
         try:
-            for c in cmds:
-                subprocess.run(c, check=True, capture_output=True)
-        except (OSError, subprocess.CalledProcessError) as exc:
-            subprocess.run(['ip', 'netns', 'del', name], capture_output=True)
-            subprocess.run(['ip', 'link', 'del', host_if],
-                           capture_output=True)
+            ns = Namespace('mdvb', 213).create()
+        except RuntimeError as exc:
             msg = 'virtual board: no network namespace (%s); using ' \
-                '127.0.0.1' % (getattr(exc, 'stderr', b'') or exc)
+                '127.0.0.1' % exc
             if self.netns_mode == 'on':
                 raise RuntimeError(msg)
             warnings.warn(msg)
             return
-        self.netns = name
-        self.ip = board_ip
+        self._ns = ns
+        self.netns = ns.name
+        self.ip = ns.ns_ip
 
     def start(self):
         if not self.micropython or not self.mpy_cross:
@@ -325,10 +302,7 @@ class VirtualBoard:
             except (AttributeError, OSError):
                 pass
         if self.netns:
-            subprocess.run(['ip', 'netns', 'del', self.netns],
-                           capture_output=True)
-            subprocess.run(['ip', 'link', 'del', self.netns + 'h'],
-                           capture_output=True)
+            self._ns.delete()
             self.netns = None
         if self._lib:
             shutil.rmtree(self._lib, ignore_errors=True)
