@@ -420,17 +420,22 @@ class Body:
 _date = [None, None]  # the second the Date line below was made for, and it
 
 
+def _date_line(t):
+    # 'Date: Sun, 06 Nov 1994 08:49:37 GMT' for a gmtime() tuple, made in
+    # one allocation
+    w, m = t[6] * 3, t[1] * 3
+    return 'Date: %s, %02d %s %d %02d:%02d:%02d GMT' % (
+        'MonTueWedThuFriSatSun'[w:w + 3], t[2],
+        'JanFebMarAprMayJunJulAugSepOctNovDec'[m - 3:m], t[0], t[3], t[4],
+        t[5])
+
+
 def http_date(t):
     """``t`` (seconds since the epoch) as an HTTP date, ``Sun, 06 Nov 1994
     08:49:37 GMT``; None on a port without a calendar (no ``gmtime``)."""
     import time
-    if not hasattr(time, 'gmtime'):
-        return None
-    y, mo, d, h, mi, s, wd = time.gmtime(t)[:7]
-    return '%s, %02d %s %d %02d:%02d:%02d GMT' % (
-        'MonTueWedThuFriSatSun'[wd * 3:wd * 3 + 3], d,
-        'JanFebMarAprMayJunJulAugSepOctNovDec'[mo * 3 - 3:mo * 3], y, h, mi,
-        s)
+    return _date_line(time.gmtime(t))[6:] if hasattr(time, 'gmtime') \
+        else None
 
 
 def date_line(t=None):
@@ -438,11 +443,11 @@ def date_line(t=None):
     None before 2025: that is a clock nobody set (a board reads 2000-01-01
     until NTP or the app sets it), and no Date is better than a wrong one
     (RFC 9110, section 6.6.1)."""
+    import time
     if t is None:
-        import time
         t = int(time.time())
     if t != _date[0]:
-        d = http_date(t)
         _date[0] = t
-        _date[1] = 'Date: ' + d if d and d[12:16] >= '2025' else None  # year
+        t = time.gmtime(t) if hasattr(time, 'gmtime') else (0,)
+        _date[1] = _date_line(t) if t[0] >= 2025 else None
     return _date[1]
