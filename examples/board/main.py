@@ -15,6 +15,6 @@ async def index(request):
         gc.mem_free(), {'Content-Type': 'text/html'}
 
 
-ip = connect()           # raises WifiError/PPPError with the reason if it can't
+ip = connect()           # raises WifiError/PPPError, saying why, if it can't
 announce(ip, 80)         # prints MICRODOT-READY http://<ip>:80/
 app.run(port=80)
