@@ -277,6 +277,23 @@ def steady_free(read, tries=3, pause=0.3):
     return best
 
 
+def start_ready(cmd, env, port):
+    """Start a server process that prints a line starting READY once set
+    up and then listens on 127.0.0.1:port; return (process, the lines it
+    prints from then on, read in a thread so its pipe never fills)."""
+    import subprocess
+    import threading
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+    line = proc.stdout.readline()
+    assert line.startswith(b'READY'), line + proc.stdout.read()
+    log = []
+    threading.Thread(target=lambda: log.extend(proc.stdout),
+                     daemon=True).start()
+    wait_listening(port)
+    return proc, log
+
+
 def wait_listening(port, seconds=5):
     """Block until something accepts connections on 127.0.0.1:port (a
     server started in another process)."""

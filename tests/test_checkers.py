@@ -15,10 +15,9 @@ if not MICROPYTHON:
     import shutil
     import subprocess
     import sys
-    import threading
     import pytest
-    from support import free_port, framework_as_mpy, wait_listening, \
-        package_root
+    from support import free_port, framework_as_mpy, package_root, \
+        start_ready
 
     HERE = os.path.dirname(os.path.abspath(__file__))
     APP = os.path.join(HERE, 'apps', 'checkers_app.py')
@@ -33,14 +32,7 @@ if not MICROPYTHON:
             cmd = [framework_as_mpy(lib), '-X', 'heapsize=256k', APP,
                    str(port)] + list(args)
             env = dict(os.environ, MICROPYPATH=str(lib) + ':.frozen')
-        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT)
-        line = proc.stdout.readline()
-        assert line.startswith(b'READY'), line + proc.stdout.read()
-        log = []
-        threading.Thread(target=lambda: log.extend(proc.stdout),
-                         daemon=True).start()
-        wait_listening(port)
+        proc, _ = start_ready(cmd, env, port)
         return proc, 'http://127.0.0.1:%d' % port
 
     def tool(name):
