@@ -66,8 +66,9 @@ $(VENV)/bin/python:
 		echo "Could not create $(VENV) with $(BOOTSTRAP_PYTHON)."; \
 		echo "On Debian or Ubuntu: sudo apt-get install python3-venv"; exit 1; }
 
-$(SETUP_STAMP): pyproject.toml | $(VENV)/bin/python
+$(SETUP_STAMP): pyproject.toml tests/tools/install_utemplate.py | $(VENV)/bin/python
 	$(PYTHON) -m pip install -q --disable-pip-version-check -e '.[dev]'
+	$(PYTHON) tests/tools/install_utemplate.py
 	@touch $@
 
 setup: $(SETUP_STAMP)

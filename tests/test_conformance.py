@@ -2,7 +2,7 @@
 405 names the allowed methods, responses carry ``Date`` while the clock is
 set, and the OpenAPI document declares the statuses its checks answer.
 (The checkers themselves run in test_checkers.py.)"""
-from microdot import Microdot, abort
+from microdot import Microdot, Response, abort
 from microdot.http import date_line
 from microdot.openapi import OpenAPI
 from microdot.test_client import TestClient
@@ -172,3 +172,20 @@ def test_openapi_keeps_the_apps_own_400():
     zone = doc['paths']['/zones/{zone}']['post']['responses']
     assert zone['400'] == {'description': 'Bad zone'}
     assert set(zone) == {'201', '400', '404'}
+
+
+def test_response_write_alone_adds_no_date():
+    # Date is the server's: Response.write() called by an app or a test
+    # (as Microdot's own tests do, comparing bytes) writes what it did
+    class Sink:
+        def __init__(self):
+            self.data = b''
+
+        async def awrite(self, data):
+            self.data += data
+    sink = Sink()
+    run(Response('hi').write(sink))
+    assert b'Date:' not in sink.data and sink.data.endswith(b'\r\n\r\nhi')
+    sink = Sink()
+    run(Response('hi').write(sink, date=True))
+    assert (b'Date:' in sink.data) == (date_line() is not None)

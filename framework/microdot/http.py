@@ -417,6 +417,7 @@ class Body:
                 return False
         return True
 
+
 _date = [None, None]  # the second the Date line below was made for, and it
 
 

@@ -104,13 +104,16 @@ class Response:
             raise ValueError('invalid response header or reason')
         return head.encode()
 
-    async def write(self, stream, http_version='1.0', keep_alive=False):
+    async def write(self, stream, http_version='1.0', keep_alive=False,
+                    date=False):
         """Write the response to ``stream`` (async ``awrite()``).
 
         With ``keep_alive`` the body is framed (Content-Length, or chunked
         on HTTP/1.1) so the connection can carry another request; returns
-        whether it can.  Raises ``ValueError`` before writing anything if a
-        header holds CR, LF or NUL.
+        whether it can.  With ``date`` (the server's own answers) a
+        ``Date`` header is added while the clock is set.  Raises
+        ``ValueError`` before writing anything if a header holds CR, LF or
+        NUL.
         """
         if self.started:
             self.started = False  # the same object, sent again
@@ -148,7 +151,7 @@ class Response:
             keep_alive = False  # the app's length is wrong: don't trust it
         if 'Content-Type' not in h:
             framing.append(self._content_type_line())
-        if 'Date' not in h:
+        if date and 'Date' not in h:
             d = date_line()
             if d:
                 framing.append(d)

@@ -101,10 +101,12 @@ class SocketConn(Conn):
         try:
             return self.sock.write(data) or 0
         except OSError as exc:
-            # lwIP is out of segments or pbufs (ENOMEM) with the socket
-            # still writable: a board under load, not a broken connection
+            # ENOMEM: lwIP queued the bytes but had no buffer to send them
+            # at once (MicroPython 1.28 reports that as an error; resending
+            # duplicated bytes on the real Pico W).  It sends them later:
+            # count them written and give it time.
             if exc.errno == _ENOMEM:
-                return -1
+                return -len(data)
             raise
 
     def _send(self, data):
@@ -115,15 +117,16 @@ class SocketConn(Conn):
         if n == len(data):
             return  # the usual case, without a memoryview to allocate
         q = _io_queue()
-        mv = memoryview(data)[max(n, 0):]
-        while mv:
-            if n < 0:  # the poller would say writable: give lwIP time
+        mv = memoryview(data)[abs(n):]
+        while True:
+            if n < 0:  # queued, not sent: let lwIP catch up first
                 yield from asyncio.sleep_ms(10)
-            else:
+            if not mv:
+                return
+            if n >= 0:
                 yield q.queue_write(self.sock)
             n = self._write(mv)
-            if n > 0:
-                mv = mv[n:]
+            mv = mv[abs(n):]
 
     def get_extra_info(self, name, default=None):
         return self.addr if name == 'peername' else default
@@ -395,7 +398,7 @@ class Server:
     async def _write(self, conn, res, version, keep):
         conn.write_timeout = self.app.write_timeout * 1000
         try:
-            return await res.write(conn, version, keep)
+            return await res.write(conn, version, keep, True)
         except ValueError as exc:
             if getattr(res, 'started', False):
                 raise  # part of it is out: all we can do is close
