@@ -138,9 +138,11 @@ def connect_ppp(uart=0, baudrate=115200, timeout=30, **uart_args):
     import network
     if not hasattr(network, 'PPP'):
         raise PPPError('this firmware has no network.PPP')
+    line = uart
     if isinstance(uart, int):
         from machine import UART
-        uart_args.setdefault('rxbuf', 1024)
+        line = 'UART(%d)' % uart
+        uart_args.setdefault('rxbuf', 1024)  # a whole frame while busy
         uart = UART(uart, baudrate, **uart_args)
     while _links:  # connecting again: the old link goes first
         _release(_links.pop())
@@ -158,7 +160,7 @@ def connect_ppp(uart=0, baudrate=115200, timeout=30, **uart_args):
     while not ppp.isconnected():
         if ticks_diff(deadline, ticks_ms()) <= 0:
             _links.remove(ppp)
-            why = 'no PPP peer answered on %s within %d s' % (uart, timeout)
+            why = 'no PPP peer answered on %s within %d s' % (line, timeout)
             if not _release(ppp):
                 # MicroPython 1.28 on rp2: lwIP's timers stand still while
                 # no link is up, so a link that never opened cannot close

@@ -10,17 +10,17 @@ Backends (``--hil-backend``):
 
 Options (each with an environment variable as its default):
 
-  --hil-backend NAME             HIL_BACKEND   (virtual)
-  --hil-port PORT                HIL_PORT      device path or pyserial URL
-                                               (socket://host:port, rfc2217://...)
-  --hil-board NAME               HIL_BOARD     upstream board name (RPI_PICO_W...)
-  --hil-firmware FILE            HIL_FIRMWARE  flash this image first (rp2040js:
-                                               the image to load, by default
-                                               firmware/build/<board>/firmware.uf2)
-  --hil-wifi-ssid SSID           HIL_WIFI_SSID
-  --hil-wifi-psk PSK             HIL_WIFI_PSK  (from the environment only; never logged)
-  --hil-netns auto|on|off        HIL_NETNS     virtual board's own address (auto)
-  --hil-heap SIZE                HIL_HEAP      virtual board's heap (192k)
+  --hil-backend NAME       HIL_BACKEND    (virtual)
+  --hil-port PORT          HIL_PORT       device path or pyserial URL
+                                          (socket://host:port, rfc2217://)
+  --hil-board NAME         HIL_BOARD      board name (RPI_PICO_W...)
+  --hil-firmware FILE      HIL_FIRMWARE   flash this image first (rp2040js:
+                                          the image to load; by default
+                                          firmware/build/<board>/firmware.uf2)
+  --hil-wifi-ssid SSID     HIL_WIFI_SSID
+  --hil-wifi-psk PSK       HIL_WIFI_PSK   (environment only; never logged)
+  --hil-netns auto|on|off  HIL_NETNS      virtual board's own address (auto)
+  --hil-heap SIZE          HIL_HEAP       virtual board's heap (192k)
 
 Markers: ``hil`` (every test here), ``hardware_only`` (skipped on the
 virtual and emulated boards, with the reason), ``boards('RPI_PICO_W',
@@ -296,6 +296,9 @@ def upload_size(board):
 @pytest.fixture
 def download_size(board):
     return _size(board, 'download')
+
+
+APP_DIR = os.path.join(HERE, 'app')
 
 
 @pytest.fixture(scope='session')

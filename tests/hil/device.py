@@ -30,7 +30,7 @@ class Device:
             from mpremote.transport_serial import SerialTransport
         except ImportError:
             raise RuntimeError('the HIL suite needs mpremote '
-                               '(pip install -r requirements-dev.txt)')
+                               '(make setup)')
         if '://' not in port and not os.path.exists(port):
             raise RuntimeError('no serial port %s: is the board plugged in '
                                '(and --hil-port / HIL_PORT right)?' % port)

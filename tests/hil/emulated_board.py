@@ -168,7 +168,7 @@ class EmulatedBoard:
             ns.ip('link', 'set', tun_name, 'up')
             run(['ip', 'netns', 'exec', ns.name, 'sysctl', '-qw',
                  'net.ipv4.ip_forward=1'])
-            run(['ip', 'route', 'add', self.ppp_board + '/32', 'via',
+            run(['ip', 'route', 'replace', self.ppp_board + '/32', 'via',
                  ns.ns_ip])
         except (OSError, subprocess.CalledProcessError) as exc:
             self.stop()

@@ -27,7 +27,8 @@ class Namespace:
 
     def create(self):
         """Make it; RuntimeError (with ip's words) if this machine can't."""
-        self.delete()  # one left by a run that was killed
+        self.delete()  # one of this name, left by a run that was killed
+        self.remove_stale(self.name[:4])
         ns_if = self.name + 'b'
         try:
             run(['ip', 'netns', 'add', self.name])
@@ -47,6 +48,19 @@ class Namespace:
             raise RuntimeError('cannot make network namespace %s: %s %s' % (
                 self.name, exc, err.decode(errors='replace').strip()))
         return self
+
+    @staticmethod
+    def remove_stale(prefix):
+        """Namespaces of this kind whose run (the pid in the name) is gone:
+        a killed run leaves its namespace, veth and routes behind."""
+        out = run(['ip', 'netns', 'list'], check=False).stdout.decode()
+        for line in out.splitlines():
+            name = line.split()[0] if line.strip() else ''
+            pid = name[len(prefix):-1]
+            if name.startswith(prefix) and pid.isdigit() and \
+                    not os.path.exists('/proc/%s' % pid):
+                run(['ip', 'netns', 'del', name], check=False)
+                run(['ip', 'link', 'del', name + 'h'], check=False)
 
     def delete(self):
         run(['ip', 'netns', 'del', self.name], check=False)

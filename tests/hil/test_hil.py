@@ -2,7 +2,6 @@
 physical board and on the virtual board."""
 import asyncio
 import hashlib
-import json
 import os
 import socket
 import threading

@@ -4,7 +4,6 @@ Ctrl-C).  Runs with the virtual backend only."""
 import os
 import shutil
 import subprocess
-import sys
 import time
 
 import pytest

