@@ -55,7 +55,7 @@ help:
 	@echo "make setup         create .venv and install the development dependencies (.[dev]) into it"
 	@echo "make firmware      BOARD=<board> MICROPY_DIR=<MicroPython $(MICROPYTHON_VERSION) tree>: image in firmware/build/<board>"
 	@echo "make firmware-all  every board whose toolchain is installed"
-	@echo "make flash         BOARD=<board> [PORT=<serial device>]: write the image to a board"
+	@echo "make flash         BOARD=<board> [SERIAL_PORT=<serial device>]: write the image to a board"
 	@echo "make micropython   clone the pinned MicroPython into MICROPY_DIR (needs GitHub)"
 	@echo "make test-firmware boot and test the built images (unix, rp2040js, QEMU)"
 	@echo "make release       collect the built images, named and checksummed, in firmware/release"

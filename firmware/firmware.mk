@@ -1,13 +1,15 @@
 # Firmware images with microdot frozen in: included by the top Makefile.
 #
 #   make firmware BOARD=RPI_PICO_W MICROPY_DIR=/path/to/micropython
-#   make flash BOARD=RPI_PICO_W [PORT=/dev/ttyACM0]
+#   make flash BOARD=ESP32_GENERIC SERIAL_PORT=/dev/ttyUSB0
 #   make micropython              (clone the pinned MicroPython into MICROPY_DIR)
 #
 # Boards are the folders of boards/; each has a microdot.mk saying which
 # MicroPython port builds it and how it is flashed.
 
 MICROPYTHON_VERSION := $(shell cat firmware/MICROPYTHON_VERSION)
+# the board's serial port for make flash (the demo's PORT is a TCP port)
+SERIAL_PORT ?= $(HIL_PORT)
 MICROPY_DIR ?= micropython
 BOARD ?= RPI_PICO_W
 BOARDS := $(notdir $(patsubst %/,%,$(dir $(wildcard boards/*/microdot.mk))))
@@ -83,8 +85,9 @@ flash:
 	@test -n "$(PORT_NAME)" || { echo "Unknown BOARD '$(BOARD)'; boards: $(BOARDS)"; exit 2; }
 	@test -f $(FW_OUT)/$(firstword $(IMAGES)) || { echo "No image in $(FW_OUT): run 'make firmware BOARD=$(BOARD)' first"; exit 2; }
 ifeq ($(FLASH_METHOD),esptool)
-	@test -n "$(PORT)" -a -e "$(PORT)" || { echo "make flash BOARD=$(BOARD) needs PORT=<serial device> (given: '$(PORT)', not found)"; exit 2; }
-	$(PYTHON) -m esptool --chip $(CHIP) --port $(PORT) --baud 460800 write_flash -z $(FLASH_OFFSET) $(FW_OUT)/firmware.bin
+	@case "$(SERIAL_PORT)" in *://*) ;; *) test -n "$(SERIAL_PORT)" -a -e "$(SERIAL_PORT)" || { \
+		echo "make flash BOARD=$(BOARD) needs SERIAL_PORT=<serial device or pyserial URL> (given: '$(SERIAL_PORT)', not found)"; exit 2; };; esac
+	$(PYTHON) -m esptool --chip $(CHIP) --port $(SERIAL_PORT) --baud 460800 write_flash -z $(FLASH_OFFSET) $(FW_OUT)/firmware.bin
 else ifeq ($(FLASH_METHOD),uf2)
 	@if command -v picotool >/dev/null; then \
 		picotool load -f -x $(FW_OUT)/firmware.uf2; \

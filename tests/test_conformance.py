@@ -6,7 +6,7 @@ from microdot import Microdot, Response, abort
 from microdot.http import date_line
 from microdot.openapi import OpenAPI
 from microdot.test_client import TestClient
-from support import run, serve, get
+from support import run, serve, get, skip
 
 
 def routes():
@@ -92,6 +92,9 @@ def test_405_on_the_wire():
 
 
 def test_date_line():
+    import time
+    if not hasattr(time, 'gmtime'):
+        skip('this port has no time.gmtime (no clock): it sends no Date')
     assert date_line(1767225600) == 'Date: Thu, 01 Jan 2026 00:00:00 GMT'
     assert date_line(1767225600 + 86400 * 59 + 3723) == \
         'Date: Sun, 01 Mar 2026 01:02:03 GMT'

@@ -1,7 +1,8 @@
 """Firmware images built by ``make firmware`` from a MicroPython tree,
 booted and tested: the unix image runs its self-test, the Pico W image
-boots in the rp2040js emulator with microdot frozen in, and the QEMU image
-(a Cortex-M3 board) runs this test suite.
+boots in the rp2040js emulator with microdot frozen in and passes the HIL
+suite there (over PPP), and the QEMU image (a Cortex-M3 board) runs this
+test suite.
 
 Each test skips, saying what is missing, where the image or the emulator
 is not there: CI has no MicroPython tree to build from.
@@ -14,6 +15,7 @@ if not MICROPYTHON:
     import re
     import shutil
     import subprocess
+    import sys
     import pytest
 
     HERE = os.path.dirname(os.path.abspath(__file__))
@@ -128,3 +130,26 @@ if not MICROPYTHON:
         fails = [line for line in text.splitlines()
                  if line.startswith('FAIL ')]
         assert failed == 0 and passed >= 50, (m.group(0), fails)
+
+    def test_pico_w_image_passes_the_hil_suite_in_rp2js():
+        """The shipped Pico W image, in rp2040js, online over PPP: the
+        whole HIL suite (``make hil-emulated``), about 6 minutes."""
+        image('RPI_PICO_W', 'firmware.uf2')
+        bootrom = os.environ.get('RP2040_BOOTROM')
+        if not bootrom or not os.path.exists(bootrom):
+            pytest.skip('set RP2040_BOOTROM to the RP2040 B1 bootrom binary '
+                        '(built from raspberrypi/pico-bootrom)')
+        if os.geteuid() != 0 or not os.path.exists('/dev/net/tun'):
+            pytest.skip('the emulated board\'s network needs root and '
+                        '/dev/net/tun')
+        if not shutil.which('node') or not shutil.which('npm'):
+            pytest.skip('needs Node.js and npm for rp2040js')
+        proc = subprocess.run(
+            [sys.executable, '-m', 'pytest', '-q', '-rfEs', '-p',
+             'no:cacheprovider', os.path.join(HERE, 'hil')],
+            cwd=ROOT, capture_output=True, text=True, timeout=1800,
+            env=dict(os.environ, HIL_BACKEND='rp2040js',
+                     HIL_BOARD='RPI_PICO_W'))
+        print(proc.stdout[-3000:])
+        assert proc.returncode == 0, proc.stdout[-5000:] + proc.stderr[-2000:]
+        assert ' passed' in proc.stdout and ' failed' not in proc.stdout

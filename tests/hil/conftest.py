@@ -120,7 +120,7 @@ def _flash(config, port):
         import shutil
         shutil.copy(firmware, target)
     r = subprocess.run(['make', '-C', ROOT, '--no-print-directory', 'flash',
-                        'BOARD=' + board, 'PORT=' + (port or '')])
+                        'BOARD=' + board, 'SERIAL_PORT=' + (port or '')])
     if r.returncode:
         pytest.exit('flashing %s failed (see above)' % board, 2)
     time.sleep(3)  # the board reboots and its USB port comes back
