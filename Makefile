@@ -135,6 +135,7 @@ test-wheel: dist
 	@rm -rf $(WHEEL_VENV) && $(PYTHON) -m venv $(WHEEL_VENV)
 	@$(WHEEL_VENV)/bin/python -m pip install -q --disable-pip-version-check \
 		"$$(ls dist/*.whl)[test]"
+	@$(WHEEL_VENV)/bin/python tests/tools/install_utemplate.py
 	@MICRODOT_TEST_INSTALLED=1 $(WHEEL_VENV)/bin/python -m pytest -q \
 		-p no:cacheprovider --continue-on-collection-errors tests; \
 		s=$$?; [ $$s -eq 5 ] && s=0; exit $$s
