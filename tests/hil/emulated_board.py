@@ -30,7 +30,7 @@ sys.path.insert(0, HERE)
 
 import ppp_peer  # noqa: E402
 from netns import Namespace, run  # noqa: E402
-from virtual_board import tty_raw  # noqa: E402
+from virtual_board import run_until_interrupted, tty_raw  # noqa: E402
 
 
 def find_bootrom():
@@ -261,10 +261,4 @@ if __name__ == '__main__':
         ROOT, 'firmware', 'build', 'RPI_PICO_W', 'firmware.uf2')).start()
     print('emulated Pico W on %s; after microdot.board.connect_ppp() it is '
           'at %s' % (board.port, board.ip))
-    print('try: mpremote connect %s' % board.port)
-    print('Ctrl-C stops it')
-    try:
-        while True:
-            time.sleep(1)
-    except KeyboardInterrupt:
-        board.stop()
+    run_until_interrupted(board)

@@ -316,11 +316,8 @@ def tty_raw(fd):
     termios.tcsetattr(fd, termios.TCSANOW, attrs)
 
 
-if __name__ == '__main__':
-    board = VirtualBoard(flash_dir=sys.argv[1] if len(sys.argv) > 1
-                         else None).start()
-    print('virtual board on %s, address %s, flash folder %s' % (
-        board.port, board.ip, board.flash))
+def run_until_interrupted(board):
+    """For a board started by hand: keep it up until Ctrl-C."""
     print('try: mpremote connect %s' % board.port)
     print('Ctrl-C stops it')
     try:
@@ -328,3 +325,11 @@ if __name__ == '__main__':
             time.sleep(1)
     except KeyboardInterrupt:
         board.stop()
+
+
+if __name__ == '__main__':
+    board = VirtualBoard(flash_dir=sys.argv[1] if len(sys.argv) > 1
+                         else None).start()
+    print('virtual board on %s, address %s, flash folder %s' % (
+        board.port, board.ip, board.flash))
+    run_until_interrupted(board)
