@@ -65,21 +65,20 @@ if not MICROPYTHON:
                 report = f.read()
             assert 'compiler:' in report and 'frozen modules' in report
 
+    def rp2js():
+        """node (rp2040js installed) and the boot ROM, or a skip saying
+        which is missing."""
+        sys.path.insert(0, os.path.join(HERE, 'hil'))
+        from emulated_board import ensure_rp2040js, find_bootrom
+        try:
+            return ensure_rp2040js(), find_bootrom()
+        except RuntimeError as exc:
+            pytest.skip(str(exc))
+
     def test_pico_w_boots_in_rp2js():
         uf2 = image('RPI_PICO_W', 'firmware.uf2')
-        bootrom = os.environ.get('RP2040_BOOTROM')
-        if not bootrom or not os.path.exists(bootrom):
-            pytest.skip('set RP2040_BOOTROM to the RP2040 B1 bootrom binary '
-                        '(built from raspberrypi/pico-bootrom)')
-        node = shutil.which('node')
-        if not node:
-            pytest.skip('needs Node.js for rp2040js')
+        node, bootrom = rp2js()
         js = os.path.join(HERE, 'rp2js')
-        if not os.path.isdir(os.path.join(js, 'node_modules', 'rp2040js')):
-            if not shutil.which('npm'):
-                pytest.skip('needs npm to install rp2040js')
-            subprocess.run(['npm', 'install', '--silent'], cwd=js,
-                           check=True, timeout=300)
         proc = subprocess.run(
             [node, 'boot.mjs', '--bootrom', bootrom, '--image', uf2,
              '--run', 'import microdot.board; microdot.board.selftest()',
@@ -135,15 +134,10 @@ if not MICROPYTHON:
         """The shipped Pico W image, in rp2040js, online over PPP: the
         whole HIL suite (``make hil-emulated``), about 6 minutes."""
         image('RPI_PICO_W', 'firmware.uf2')
-        bootrom = os.environ.get('RP2040_BOOTROM')
-        if not bootrom or not os.path.exists(bootrom):
-            pytest.skip('set RP2040_BOOTROM to the RP2040 B1 bootrom binary '
-                        '(built from raspberrypi/pico-bootrom)')
+        rp2js()
         if os.geteuid() != 0 or not os.path.exists('/dev/net/tun'):
             pytest.skip('the emulated board\'s network needs root and '
                         '/dev/net/tun')
-        if not shutil.which('node') or not shutil.which('npm'):
-            pytest.skip('needs Node.js and npm for rp2040js')
         proc = subprocess.run(
             [sys.executable, '-m', 'pytest', '-q', '-rfEs', '-p',
              'no:cacheprovider', os.path.join(HERE, 'hil')],

@@ -7,21 +7,21 @@ from support import MICROPYTHON
 
 if not MICROPYTHON:
     import os
-    import shutil
     import subprocess
+    import sys
 
     import pytest
 
-    JS = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'rp2js')
+    HERE = os.path.dirname(os.path.abspath(__file__))
+    JS = os.path.join(HERE, 'rp2js')
+    sys.path.insert(0, os.path.join(HERE, 'hil'))
+    from emulated_board import ensure_rp2040js  # noqa: E402
 
     def test_node_unit_tests_pass():
-        node, npm = shutil.which('node'), shutil.which('npm')
-        if not node or not npm:
-            pytest.skip('needs Node.js and npm (the emulated board runs in '
-                        'rp2040js)')
-        if not os.path.isdir(os.path.join(JS, 'node_modules', 'rp2040js')):
-            subprocess.run([npm, 'ci', '--silent', '--no-audit',
-                            '--no-fund'], cwd=JS, check=True, timeout=600)
+        try:
+            node = ensure_rp2040js()
+        except RuntimeError as exc:
+            pytest.skip(str(exc))
         files = sorted(f for f in os.listdir(JS) if f.endswith('.test.mjs'))
         proc = subprocess.run([node, '--test'] + files, cwd=JS,
                               capture_output=True, text=True, timeout=300)

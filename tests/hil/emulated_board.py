@@ -53,8 +53,8 @@ def ensure_rp2040js():
         if not shutil.which('npm'):
             raise RuntimeError('the emulated board needs npm to install '
                                'rp2040js')
-        subprocess.run(['npm', 'ci', '--silent'], cwd=JS, check=True,
-                       timeout=300)
+        subprocess.run(['npm', 'ci', '--silent', '--no-audit', '--no-fund'],
+                       cwd=JS, check=True, timeout=600)
     return node
 
 
