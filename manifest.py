@@ -19,17 +19,19 @@ options.defaults(core_only=False)
 CORE = (
     "__init__.py",
     "app.py",
-    "chunked.py",
+    "body.py",
     "cookies.py",
     "files.py",
     "forms.py",
     "helpers.py",
     "http.py",
     "microdot.py",
+    "reasons.py",
     "request.py",
     "response.py",
     "routing.py",
     "server.py",
+    "stream.py",
     "test_client.py",
 )
 

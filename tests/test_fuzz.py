@@ -21,7 +21,8 @@ if not MICROPYTHON:
     from microdot import Microdot
     from microdot.app import HTTPException
     from microdot.http import ProtocolError, parse_request_line, \
-        add_header, NoCaseDict, parse_cookies, Reader, Body
+        add_header, NoCaseDict, parse_cookies, Reader
+    from microdot.body import Body
     from microdot.forms import urldecode, parse_urlencoded
     from microdot.request import Request
     from microdot.multipart import FormDataIter, FileUpload

@@ -1,8 +1,9 @@
 """The sans-I/O protocol layer: parsing, limits, framing, URL coding."""
 from microdot import AsyncBytesIO
-from microdot.http import ProtocolError, Reader, Body, NoCaseDict, \
+from microdot.http import ProtocolError, Reader, NoCaseDict, \
     parse_request_line, check_head, check_host, add_header, parse_cookies, \
     reason_phrase
+from microdot.body import Body
 from microdot.forms import MultiDict, urldecode, parse_urlencoded
 from support import run, raises, araises, Stream
 
@@ -224,13 +225,18 @@ def test_content_length_body_and_drain():
     run(go())
 
 
-def test_expect_continue_is_sent_on_first_read():
+def test_expect_continue_is_reported_not_written():
+    # the body says a 100 Continue is owed; writing it is the connection's
     async def go():
         src = Stream(b'abc')
-        body = Body(Reader(src), 3, False, 100, writer=src)
-        assert src.written == b''
+        rd = Reader(src)
+        body = Body(rd, 3, False, 100, True)
+        assert rd.body is body and body.expects_continue
+        assert not await Body(Reader(Stream(b'abc')), 3, False, 100,
+                              True).drain(100)  # never answered: close
         assert await body.read() == b'abc'
-        assert src.written == b'HTTP/1.1 100 Continue\r\n\r\n'
+        assert not body.expects_continue
+        assert src.written == b''
     run(go())
 
 

@@ -15,7 +15,7 @@ send_file = Response.send_file
 def __getattr__(name):
     # rarely used names load on first use, so a board pays for them only then
     if name == 'AsyncBytesIO':
-        from microdot.test_client import AsyncBytesIO
+        from microdot.body import AsyncBytesIO
         return AsyncBytesIO
     if name == 'MultiDict':
         from microdot.forms import MultiDict

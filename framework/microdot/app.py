@@ -1,8 +1,9 @@
 """``Microdot``: route registration, hooks, error handlers, dispatch."""
 import asyncio
 import gc
-from microdot.helpers import CPYTHON, invoke_handler, print_exception, \
-    mro, is_disconnect, iscoroutine
+from microdot.helpers import invoke_handler, call_handler, \
+    print_exception, mro, is_disconnect, iscoroutine, MAX_CONNECTIONS, \
+    MAX_STREAMS
 from microdot.http import ProtocolError
 from microdot.response import Response
 from microdot.routing import URLPattern
@@ -28,11 +29,11 @@ class Microdot:
     #: Most connections served at once.  Beyond it, the connection idle for
     #: longest is closed to make room, or, if none is idle, the newcomer
     #: gets a quick 503.
-    max_connections = 100 if CPYTHON else 8
+    max_connections = MAX_CONNECTIONS
     #: Long-lived connections (a WebSocket, an event stream) counted apart
     #: from ``max_connections``: up to this many don't count towards it.
     #: On MicroPython ``reserve_ram`` still bounds them: each holds RAM.
-    max_streams = 1000 if CPYTHON else 32
+    max_streams = MAX_STREAMS
     #: MicroPython: bytes of heap kept free; while less is free, new
     #: connections get a quick 503 instead of failing half-way.
     reserve_ram = 2048
@@ -219,45 +220,55 @@ class Microdot:
                 if cls in table:
                     return table[cls]
 
+    async def protocol_error_response(self, exc, req=None):
+        """The response to a request that cannot be served as it is:
+        ``exc`` is a ``microdot.http.ProtocolError`` (a request that could
+        not be parsed or read, a body over the limit, a check of ours).
+        The app's ``errorhandler(exc.status)`` shapes it, then its
+        ``after_error_request`` handlers; ``req`` is None when the request
+        could not be parsed.  The server, the test client, ASGI and WSGI
+        all answer such requests here."""
+        return await self._after_error(req, await self.error_response(
+            req, exc.status, exc.reason))
+
     async def dispatch_request(self, req):
         """Run hooks, the route handler and error handling for ``req``
         (None means the request could not be parsed) and return the
         ``Response``."""
-        after_done = False
         if req is None or req.refused:
-            # refused before the app (unparseable, or a check of ours):
-            # the app's 400 handler and after_error_request shape the answer
-            res = await self.error_response(
-                req, 400, req.refused if req else 'Bad request')
+            # refused before the app (unparseable, or a check of ours)
+            res = await self.protocol_error_response(ProtocolError(
+                400, req.refused if req else 'Bad request'), req)
         elif req.content_length > req.max_content_length:
-            res = await self.error_response(req, 413, 'Payload too large')
+            res = await self.protocol_error_response(
+                ProtocolError(413, 'Payload too large'), req)
         else:
             try:
                 res = await self._handle(req)
                 if isinstance(res, dict):  # an automatic OPTIONS answer
-                    res = Response(headers=res)  # gets after_error_request
-                else:
-                    after_done = True
+                    res = await self._after_error(req, Response(headers=res))
             except HTTPException as exc:
-                res = await self.error_response(req, exc.status_code,
-                                                exc.reason)
+                res = await self._after_error(req, await self.error_response(
+                    req, exc.status_code, exc.reason))
             except Exception as exc:
-                res = await self._handle_exception(req, exc)
-        res = _to_response(res)
-        if not after_done:
-            for handler in self.get_request_handlers(
-                    req, 'after_error_request'):
-                res = await invoke_handler(handler, req, res) or res
+                res = await self._after_error(
+                    req, await self._handle_exception(req, exc))
         if req is not None and res is not Response.already_handled:
             res.is_head = req.method == 'HEAD'
             if res.status_code == 405 and 'Allow' not in res.headers:
                 res.headers['Allow'] = self._allow(req.path)
-            vary = getattr(req.g, '_vary', None)
+            vary = req.ext('vary')
             if vary:
                 have = res.headers.get('Vary')
                 names = [v.strip() for v in have.split(',')] if have else []
                 names += [v for v in vary if v not in names]
                 res.headers['Vary'] = ', '.join(names)
+        return res
+
+    async def _after_error(self, req, res):
+        res = _to_response(res)
+        for handler in self.get_request_handlers(req, 'after_error_request'):
+            res = await invoke_handler(handler, req, res) or res
         return res
 
     async def _handle(self, req):
@@ -278,12 +289,9 @@ class Microdot:
             if res:
                 break
         if res is None:
-            if CPYTHON:  # where a sync handler runs in a thread
-                res = await invoke_handler(f, req, **req.url_args)
-            else:  # a call and an await saved on every request
-                res = f(req, **req.url_args)
-                if iscoroutine(res):
-                    res = await res
+            res = call_handler(f, req, **req.url_args)
+            if iscoroutine(res):
+                res = await res
         res = _to_response(res)
         if res is Response.already_handled:
             return res  # the handler answered on the socket (WebSocket)

@@ -10,8 +10,8 @@ from microdot import Microdot as BaseMicrodot, Request, Response, abort, \
     redirect, send_file, URLPattern, iscoroutine, NoCaseDict, \
     HTTPException  # noqa: F401
 from microdot.helpers import print_exception, MUTED_SOCKET_ERRORS  # noqa
-from microdot.http import ProtocolError, add_header, check_host
-from microdot.test_client import AsyncBytesIO  # noqa: F401
+from microdot.http import ProtocolError, add_header, check_host, NO_BODY
+from microdot.body import AsyncBytesIO  # noqa: F401
 from microdot.websocket import WebSocket as BaseWebSocket, WebSocketError, \
     with_websocket, websocket_upgrade, websocket_wrapper  # noqa: F401
 
@@ -108,9 +108,7 @@ class Microdot(BaseMicrodot):
         try:
             req = await self._request(scope, receive, send)
         except ProtocolError as exc:
-            req = None
-            res = await self.dispatch_request(None) if exc.status == 400 \
-                else Response(exc.reason, exc.status)
+            res = await self.protocol_error_response(exc)
         else:
             res = await self.dispatch_request(req)
         if kind == 'websocket':
@@ -174,14 +172,14 @@ class Microdot(BaseMicrodot):
         return req
 
     async def _send_response(self, res, receive, send):
-        res.complete()
+        framing = res.complete()
         head = []
         for name, value in res.headers.items():
             for v in value if isinstance(value, list) else (value,):
                 head.append((name.lower().encode(), str(v).encode()))
         await send({'type': 'http.response.start',
                     'status': res.status_code, 'headers': head})
-        if res.is_head or res.status_code in (204, 304):
+        if framing == NO_BODY:
             await send({'type': 'http.response.body', 'body': b''})
             await res.aclose()
             return

@@ -1,5 +1,5 @@
 """``Set-Cookie`` headers (behind ``Response.set_cookie``)."""
-from microdot.response import _bad
+from microdot.http import has_ctl
 
 
 def set_cookie(res, cookie, value, path=None, domain=None, expires=None,
@@ -10,9 +10,9 @@ def set_cookie(res, cookie, value, path=None, domain=None, expires=None,
     value = str(value)
     for part in (value, path or '', domain or '',
                  expires if isinstance(expires, str) else ''):
-        if ';' in part or _bad(part):
+        if ';' in part or has_ctl(part):
             raise ValueError('invalid cookie')
-    if not cookie or _bad(cookie) or \
+    if not cookie or has_ctl(cookie) or \
             [c for c in cookie if c in '=;, \t']:
         raise ValueError('invalid cookie name')
     c = cookie + '=' + value

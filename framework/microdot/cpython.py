@@ -38,24 +38,22 @@ async def invoke_handler(handler, *args, **kwargs):
     return ret
 
 
-async def listen(server, host, port, ssl, busy, start_serving=True):
-    """Start asyncio's server for ``server`` (a ``microdot.server.Server``),
-    refusing connections beyond the app's cap with ``busy``."""
-    async def accepted(reader, writer):
-        if server.closing or (server.full() and not server.evict()):
-            writer.write(busy)
-            writer.close()
-            return
-        await server.connection(reader, writer)
-    return await asyncio.start_server(accepted, host, port, ssl=ssl,
-                                      backlog=server.app.backlog,
-                                      start_serving=start_serving)
+def call_handler(handler, *args, **kwargs):
+    return invoke_handler(handler, *args, **kwargs)
 
 
-def asyncio_server(base):
-    """``microdot.server.Server`` with the API of the ``asyncio.Server`` it
-    wraps, as Microdot's ``app.server`` is one: ``start_serving()``,
-    ``sockets``, ``is_serving()``..."""
+def room(need):
+    return True  # CPython's heap grows as needed
+
+
+async def sleep_ms(ms):
+    await asyncio.sleep(ms / 1000)
+
+
+def adapt_server(base):
+    """``microdot.server.Server`` on asyncio's streams, with the API of the
+    ``asyncio.Server`` it wraps, as Microdot's ``app.server`` is one:
+    ``start_serving()``, ``sockets``, ``is_serving()``..."""
     class Server(base):
         watcher = None  # the task enforcing the deadlines
         aserver = None  # the asyncio.Server
@@ -63,6 +61,19 @@ def asyncio_server(base):
         def __getattr__(self, name):
             # the rest of asyncio.Server's API (AttributeError before start)
             return getattr(self.__dict__.get('aserver'), name)
+
+        async def start(self, host, port, ssl=None, start_serving=True):
+            async def accepted(reader, writer):
+                if not await self.admit():
+                    writer.write(base.busy)
+                    writer.close()
+                    return
+                await self.connection(reader, writer)
+            self.listener = self.aserver = await asyncio.start_server(
+                accepted, host, port, ssl=ssl, backlog=self.app.backlog,
+                start_serving=False)
+            if start_serving:
+                await self.start_serving()
 
         async def start_serving(self):
             """Start accepting connections, and enforcing their deadlines,

@@ -85,14 +85,15 @@ class CSRF:
         """The request's CSRF token (token mode), to put in forms as the
         ``csrf_token`` field or in scripts' ``X-CSRF-Token`` header."""
         tok = request.cookies.get(self.cookie_name) or \
-            getattr(request.g, '_csrf_token', None)
+            request.ext('csrf_token')
         if not tok:
             import os
             from microdot.signing import b64url
             if not hasattr(os, 'urandom'):
                 raise RuntimeError('CSRF tokens need os.urandom, which this '
                                    'port lacks')
-            tok = request.g._csrf_token = b64url(os.urandom(18)).decode()
+            tok = b64url(os.urandom(18)).decode()
+            request.ext('csrf_token', lambda: tok)
         return tok
 
     def _set_token(self, request, response):

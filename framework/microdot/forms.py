@@ -3,7 +3,9 @@
 Loaded the first time a request's ``args`` or ``form`` is read, so an app
 that uses neither never holds this code in RAM.
 """
-from microdot.http import ProtocolError, _HEX
+from microdot.http import ProtocolError, HEXDIGITS
+
+_HEX = HEXDIGITS.encode()
 
 
 def urldecode(s):

@@ -1,12 +1,12 @@
-"""HTTP/1.x protocol logic: parsing and checking of request heads, body
-framing (Content-Length and chunked), URL coding and the containers for
-headers and form data.
+"""HTTP/1.x protocol logic: parsing and checking of request heads, the
+framing of responses and the keep-alive decision, as functions of bytes and
+headers.
 
-Nothing here opens, accepts or closes a socket.  ``Reader`` and ``Body`` read
-from any object with an async ``read(n)`` method, so every rule can be tested
-on plain bytes.
+Nothing here opens, accepts or closes a socket.  ``Reader`` (and the
+request ``Body`` of ``microdot.body``) read from any object with an async
+``read(n)`` method, so every rule can be tested on plain bytes.
 """
-from microdot.helpers import CPYTHON
+from microdot.helpers import READ_SIZE
 
 
 class ProtocolError(ValueError):
@@ -17,31 +17,15 @@ class ProtocolError(ValueError):
         self.reason = reason
 
 
-# One string instead of a dict: frozen into flash, it costs no RAM.
-_REASONS = ('\n100 Continue\n101 Switching Protocols\n201 Created'
-            '\n204 No Content\n206 Partial Content\n301 Moved Permanently'
-            '\n302 Found\n303 See Other\n304 Not Modified'
-            '\n307 Temporary Redirect\n308 Permanent Redirect'
-            '\n400 Bad Request\n401 Unauthorized\n403 Forbidden'
-            '\n404 Not Found\n405 Method Not Allowed\n408 Request Timeout'
-            '\n413 Content Too Large\n414 URI Too Long'
-            '\n415 Unsupported Media Type\n416 Range Not Satisfiable'
-            '\n429 Too Many Requests\n431 Request Header Fields Too Large'
-            '\n500 Internal Server Error\n501 Not Implemented'
-            '\n503 Service Unavailable\n505 HTTP Version Not Supported\n')
-
-
 def reason_phrase(status):
     if status == 200:
         return 'OK'
-    i = _REASONS.find('\n%d ' % status)
-    if i < 0:
-        return 'N/A'
-    return _REASONS[i + 5:_REASONS.find('\n', i + 5)]
+    from microdot.reasons import reason  # the table loads on first use
+    return reason(status)
 
 
-_HEXS = '0123456789abcdefABCDEF'
-_HEX = _HEXS.encode()
+#: the characters of a hexadecimal number (percent-encoding, chunk sizes)
+HEXDIGITS = '0123456789abcdefABCDEF'
 
 
 def _any_of(chars, b):
@@ -50,6 +34,12 @@ def _any_of(chars, b):
         if c in b:
             return True
     return False
+
+
+def has_ctl(s):
+    """True if the str ``s`` holds CR, LF or NUL: in a header value, it
+    would let the text end the header and start another."""
+    return '\r' in s or '\n' in s or '\x00' in s
 
 
 def bad_token(b):
@@ -152,8 +142,8 @@ def parse_request_line(line):
         raise ProtocolError(400, 'Bad request line')
     if '%' in target:  # a % starts two hex digits (or, as in Microdot, a %)
         for p in target.split('%')[1:]:
-            if p and p[0] != '%' and (len(p) < 2 or p[0] not in _HEXS or
-                                      p[1] not in _HEXS):
+            if p and p[0] != '%' and (len(p) < 2 or p[0] not in HEXDIGITS or
+                                      p[1] not in HEXDIGITS):
                 raise ProtocolError(400, 'Bad percent-encoding')
     return method.decode(), target, '1.1' if version[7] == 49 else \
         version[5:].decode()
@@ -237,26 +227,69 @@ def connection_tokens(headers):
     return [t.strip().lower() for t in value.split(',')] if value else ()
 
 
-async def _exactly(stream, n, strict=True):
-    # readexactly() for Reader and Body; not strict: may end early at EOF
-    data = await stream.read(n)
-    if len(data) == n or not data:
-        if strict and len(data) < n:
-            raise EOFError('connection closed')
-        return data  # the usual case: one read, nothing to join
-    # pieces joined once at the end: no quadratic copying, and no buffer
-    # of the most that may come (a chunked body's limit) allocated ahead
-    pieces = [data]
-    got = len(data)
-    while got < n:
-        data = await stream.read(n - got)
-        if not data:
-            if strict:
-                raise EOFError('connection closed')
-            break
-        pieces.append(data)
-        got += len(data)
-    return b''.join(pieces)
+def expects_continue(version, headers):
+    """True when the client waits for ``100 Continue`` before it sends the
+    body (RFC 9110, section 10.1.1; an HTTP/1.0 client never waits)."""
+    return version != '1.0' and \
+        headers.get('Expect', '').lower() == '100-continue'
+
+
+def wants_keep_alive(version, headers):
+    """Whether the client asks to keep the connection open after this
+    request: HTTP/1.1 unless it says ``close``, HTTP/1.0 only when it says
+    ``keep-alive``."""
+    tokens = connection_tokens(headers)
+    return 'close' not in tokens and \
+        (version != '1.0' or 'keep-alive' in tokens)
+
+
+# How a response body goes on the wire (``response_framing``).
+NO_BODY = 0      # nothing after the head (HEAD, 1xx, 204, 304)
+LENGTH = 1       # exactly Content-Length bytes
+CHUNKED = 2      # chunked transfer coding
+UNTIL_CLOSE = 3  # the body ends when the connection closes
+
+
+def response_framing(version, status, head, headers, size, keep):
+    """Decide how a response goes on the wire, from facts alone (after
+    h11's ``_body_framing``).  ``version``: the request's ``'1.0'`` or
+    ``'1.1'``; ``head``: the request was HEAD; ``headers``: the response's
+    own; ``size``: the body's length when known, else None; ``keep``:
+    whether the request and the server allow the connection to stay open.
+
+    Returns ``(lines, framing, keep)``: the header lines to add to the
+    response's own (Content-Length, Transfer-Encoding, Connection), one of
+    ``NO_BODY``, ``LENGTH``, ``CHUNKED``, ``UNTIL_CLOSE``, and whether the
+    connection stays open after it."""
+    lines = []
+    cl = headers.get('Content-Length')
+    if keep and 'close' in connection_tokens(headers):
+        keep = False
+    if head or status < 200 or status == 204 or status == 304:
+        framing = NO_BODY
+        # a HEAD answer shows the length a GET would get (RFC 9110, 8.6);
+        # 1xx and 204 never carry one
+        if head and cl is None and size is not None and status != 304:
+            lines.append('Content-Length: %d' % size)
+    elif cl is not None:
+        framing = LENGTH
+        if size is not None and str(size) != str(cl):
+            # the app's length is wrong: send what there is, then close
+            framing, keep = UNTIL_CLOSE, False
+    elif size is not None:
+        framing = LENGTH
+        lines.append('Content-Length: %d' % size)
+    elif keep and version != '1.0':
+        framing = CHUNKED
+        lines.append('Transfer-Encoding: chunked')
+    else:
+        framing, keep = UNTIL_CLOSE, False
+    if 'Connection' not in headers:
+        if version != '1.0' and not keep:
+            lines.append('Connection: close')
+        elif version == '1.0' and keep:
+            lines.append('Connection: keep-alive')
+    return lines, framing, keep
 
 
 class Reader:
@@ -265,14 +298,11 @@ class Reader:
     Lines are checked against their limit as bytes arrive, so an endless
     line costs at most ``limit`` bytes of RAM before it is refused.  Bytes
     read past the current request stay buffered for the next one
-    (pipelining).  The server's connection is a ``Reader`` whose
-    ``read_timeout`` bounds each body read.
+    (pipelining).  ``body`` is the request body being read from it, if
+    any (a ``microdot.body.Body``).
     """
-    # Bytes asked of the socket at a time: small on a board, where a bigger
-    # block may not be free in a fragmented heap.
-    chunk = 4096 if CPYTHON else 256
-
-    read_timeout = 0  # a server connection sets it (and has arm())
+    chunk = READ_SIZE   # bytes asked of the stream at a time
+    body = None
 
     def __init__(self, stream):
         self.s = stream
@@ -323,99 +353,16 @@ class Reader:
                     raise ProtocolError(400, 'Incomplete line')
                 return None
 
+    async def readexactly(self, n):
+        from microdot.body import read_exactly
+        return await read_exactly(self, n)
+
     async def read(self, n):
         if not self.buffered():  # large reads bypass the buffer
             return await self._recv(min(n, self.chunk))
         start = self.pos
         self.pos = min(start + n, len(self.buf))
         return self.buf[start:self.pos]
-
-    readexactly = _exactly
-
-
-class Body:
-    """A request body as a stream: reads stop at the end of the body, chunked
-    coding is decoded, and ``Expect: 100-continue`` is answered on the first
-    read."""
-    max_chunk_line = 256
-
-    def __init__(self, reader, length=0, chunked=False, limit=0, writer=None):
-        self.rd = reader
-        self.left = length      # bytes left in the body, or in this chunk
-        self.chunked = chunked
-        self.limit = limit      # most bytes a chunked body may carry
-        self.total = 0
-        self.done = not chunked and not length
-        self.writer = writer    # set while a 100 Continue is owed
-        self.pre = b''          # bytes already read ahead
-        self.pre_pos = 0        # how many of them were handed out
-
-    async def read(self, n=-1):
-        if n < 0:
-            out = b''
-            while True:
-                data = await self.read(4096)
-                if not data:
-                    return out
-                out += data
-        c = self.rd if self.rd and self.rd.read_timeout else None
-        if c:
-            c.arm(c.read_timeout)  # the server's watchdog enforces it
-        try:
-            if self.pre:
-                # hand out the read-ahead bytes from a position, without
-                # copying what is left on every read
-                i = self.pre_pos
-                data = self.pre[i:i + n]
-                i += len(data)
-                if i >= len(self.pre):
-                    self.pre, i = b'', 0
-                self.pre_pos = i
-                return data
-            if self.writer is not None:
-                w, self.writer = self.writer, None
-                await w.awrite(b'HTTP/1.1 100 Continue\r\n\r\n')
-            if self.chunked and not self.left and not self.done:
-                from microdot.chunked import next_chunk  # loaded when needed
-                await next_chunk(self)
-            if self.done or not n:
-                return b''
-            data = await self.rd.read(min(n, self.left))
-            if not data:
-                if self.chunked:  # no length to tell the app it's short
-                    raise ProtocolError(400, 'Incomplete chunked body')
-                # the client sent less than it announced and stopped: the
-                # app gets what came, then the end (as in Microdot)
-                self.left, self.done = 0, True
-                return data
-            self.left -= len(data)
-            self.done = not self.left and not self.chunked
-            return data
-        finally:
-            if c:
-                c.deadline = None
-
-    readexactly = _exactly
-
-    async def readline(self):
-        out = b''
-        while out[-1:] != b'\n':
-            data = await self.read(1)
-            if not data:
-                break
-            out += data
-        return out
-
-    async def drain(self, most):
-        """Read and drop what the app left unread; False when more than
-        ``most`` bytes remain (the connection must then close)."""
-        if self.writer is not None:
-            return False  # the client waits for 100 Continue: never sent
-        while not self.done:
-            most -= len(await self.read(1024))
-            if most < 0:
-                return False
-        return True
 
 
 _date = [None, None]  # the second the Date line below was made for, and it

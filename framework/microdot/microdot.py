@@ -2,7 +2,7 @@
 from microdot import Microdot, HTTPException, abort, Request, Response, \
     URLPattern, MultiDict, NoCaseDict, iscoroutine, \
     redirect, send_file  # noqa: F401
-from microdot.test_client import AsyncBytesIO  # noqa: F401
+from microdot.body import AsyncBytesIO  # noqa: F401
 from microdot.forms import urldecode, urlencode  # noqa: F401
 from microdot.helpers import invoke_handler, print_exception, mro, \
     MUTED_SOCKET_ERRORS  # noqa: F401

@@ -5,9 +5,9 @@ plus the boundary: an upload of any size goes to a file without ever being
 in RAM whole.  Remember to raise ``Request.max_content_length`` for big
 uploads.
 """
-from microdot.app import abort
-from microdot.http import _exactly
-from microdot.helpers import CPYTHON, wraps, invoke_handler, iscoroutine
+from microdot.body import read_exactly, AsyncBytesIO
+from microdot.http import ProtocolError
+from microdot.helpers import READ_SIZE, wraps, invoke_handler, iscoroutine
 from microdot.request import Request
 
 
@@ -17,7 +17,7 @@ class FormDataIter:
     iteration, or it is skipped)."""
     # small on a board: the parser allocates a few blocks of this size per
     # read, which a fragmented heap finds more easily than big ones
-    buffer_size = 1024 if CPYTHON else 256
+    buffer_size = READ_SIZE if READ_SIZE < 1024 else 1024
     #: Most header lines a part may have, and longest header line
     max_part_headers = 8
     max_line = 1024
@@ -30,7 +30,7 @@ class FormDataIter:
             return
         boundary = _param(params, 'boundary')
         if not boundary or len(boundary) > 70:
-            abort(400, 'Bad multipart boundary')
+            raise ProtocolError(400, 'Bad multipart boundary')
         self.delim = b'\r\n--' + boundary.encode()
         # a CRLF in front makes the first delimiter look like the others
         self.buf = b'\r\n'
@@ -49,7 +49,7 @@ class FormDataIter:
             self.delim = None
             raise StopAsyncIteration
         if (await self._line()).strip():
-            abort(400, 'Bad multipart delimiter')
+            raise ProtocolError(400, 'Bad multipart delimiter')
         name = filename = ctype = None
         for _ in range(self.max_part_headers + 1):
             line = await self._line()
@@ -58,20 +58,20 @@ class FormDataIter:
             try:
                 key, _, value = line.decode().partition(':')
             except UnicodeError:
-                abort(400, 'Bad multipart header')
+                raise ProtocolError(400, 'Bad multipart header')
             key = key.strip().lower()
             if key == 'content-disposition':
                 kind, _, params = value.partition(';')
                 if kind.strip().lower() != 'form-data':
-                    abort(400, 'Bad multipart part')
+                    raise ProtocolError(400, 'Bad multipart part')
                 name = _param(params, 'name')
                 filename = _param(params, 'filename')
             elif key == 'content-type':
                 ctype = value.strip()
         else:
-            abort(400, 'Too many multipart headers')
+            raise ProtocolError(400, 'Too many multipart headers')
         if name is None:
-            abort(400, 'Multipart part without a name')
+            raise ProtocolError(400, 'Multipart part without a name')
         self.in_part = True
         if filename is None:
             value = b''
@@ -81,18 +81,18 @@ class FormDataIter:
                     break
                 value += data
                 if len(value) > Request.max_body_length:
-                    abort(413, 'Form field too large')
+                    raise ProtocolError(413, 'Form field too large')
             try:
                 return name, value.decode()
             except UnicodeError:
-                abort(400, 'Bad UTF-8 in form field')
+                raise ProtocolError(400, 'Bad UTF-8 in form field')
         return name, FileUpload(filename, ctype, self._read)
 
     async def _fill(self, n):
         while len(self.buf) < n:
             data = await self.stream.read(self.buffer_size)
             if not data:
-                abort(400, 'Truncated multipart body')
+                raise ProtocolError(400, 'Truncated multipart body')
             self.buf += data
 
     async def _line(self):
@@ -102,7 +102,7 @@ class FormDataIter:
                 line, self.buf = self.buf[:i], self.buf[i + 2:]
                 return line
             if len(self.buf) > self.max_line:
-                abort(400, 'Multipart header too long')
+                raise ProtocolError(400, 'Multipart header too long')
             await self._fill(len(self.buf) + 1)
 
     async def _read(self, n=-1):
@@ -223,9 +223,8 @@ class FileUpload:
         """Read the file now (into RAM if small, else into a temporary
         file), so it stays readable after the request body moves on."""
         limit = max_memory_size or self.max_memory_size
-        data = await _exactly(self, limit, False)  # to limit, or to the end
+        data = await read_exactly(self, limit, False)  # to limit, or end
         if len(data) < limit:
-            from microdot.test_client import AsyncBytesIO
             self._read = AsyncBytesIO(data).read
             return self
         import os
@@ -256,9 +255,11 @@ class FileUpload:
 
 
 def _spool_folder():
-    if CPYTHON:
-        import tempfile
+    try:
+        import tempfile  # CPython
         return tempfile.gettempdir()
+    except ImportError:
+        pass
     import os
     try:
         os.mkdir('/tmp')
@@ -282,8 +283,8 @@ def with_form_data(f):
             else:
                 form[name] = value
         if form or files:
-            request._form = form
-            request._files = files
+            request.form = form
+            request.files = files
         try:
             return await invoke_handler(f, request, *args, **kwargs)
         finally:

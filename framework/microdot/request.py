@@ -1,8 +1,8 @@
 """The ``Request`` object handlers receive."""
 from microdot.helpers import json
-from microdot.http import ProtocolError, NoCaseDict, Reader, Body, \
+from microdot.http import ProtocolError, NoCaseDict, Reader, \
     parse_request_line, add_header, check_head, check_host, parse_cookies, \
-    _exactly
+    expects_continue
 
 
 class Request:
@@ -50,6 +50,7 @@ class Request:
     _json = None
     _form = None
     _files = None
+    _ext = None
 
     def __init__(self, app, client_addr, method, url, http_version, headers,
                  body=None, stream=None, sock=None, url_prefix='',
@@ -129,23 +130,20 @@ class Request:
         body = None
         data = b''
         if length or chunked:  # most requests have no body: no Body then
-            writer = None
-            if version != '1.0' and \
-                    headers.get('Expect', '').lower() == '100-continue':
-                writer = client_writer
+            from microdot.body import Body, read_exactly
             body = Body(rd, length, chunked, Request.max_content_length,
-                        writer)
+                        expects_continue(version, headers))
+            most = Request.max_body_length
             if length > Request.max_content_length:
                 pass  # dispatch answers 413 and the connection closes
             elif chunked:
-                if Request.max_body_length:
-                    data = await _exactly(body, Request.max_body_length + 1,
-                                          False)
-                    if len(data) > Request.max_body_length:
+                if most:
+                    data = await read_exactly(body, most + 1, False)
+                    if len(data) > most:
                         body.pre, data = data, b''
-            elif length <= Request.max_body_length:
+            elif length <= most:
                 # (shorter if the client stopped early: the app decides)
-                data = await _exactly(body, length, False)
+                data = await read_exactly(body, length, False)
             if body.done and not body.pre:
                 body = None
         req = Request(app, client_addr, method, url, version, headers,
@@ -178,6 +176,7 @@ class Request:
     def stream(self):
         """The body as an async stream (``await stream.read(n)``)."""
         if self._stream is None:
+            from microdot.body import Body
             self._stream = Body(None)
             self._stream.pre = self._body
         return self._stream
@@ -205,10 +204,33 @@ class Request:
             self._form = parse_urlencoded(self.body)
         return self._form
 
+    @form.setter
+    def form(self, value):
+        # a body parser of an extension (multipart) fills it in
+        self._form = value
+
     @property
     def files(self):
         """Uploaded files (set by the multipart extension)."""
         return self._files
+
+    @files.setter
+    def files(self, value):
+        self._files = value
+
+    def ext(self, name, make=None):
+        """The framework's own state for this request under ``name``
+        (``make()`` creates it when missing and ``make`` is given): what
+        extensions keep per request, apart from ``g``, which is the app's.
+        """
+        d = self._ext
+        if d is None:
+            if make is None:
+                return None
+            d = self._ext = {}
+        if name not in d and make is not None:
+            d[name] = make()
+        return d.get(name)
 
     def after_request(self, f):
         """Register ``f(request, response)`` to run after this request's

@@ -1,10 +1,7 @@
 """The ``Response`` object and how it goes on the wire."""
 from microdot.helpers import json, iscoroutine
-from microdot.http import NoCaseDict, reason_phrase, date_line
-
-
-def _bad(s):
-    return '\r' in s or '\n' in s or '\x00' in s
+from microdot.http import NoCaseDict, reason_phrase, date_line, \
+    response_framing, has_ctl, NO_BODY, LENGTH, CHUNKED
 
 
 class Response:
@@ -34,6 +31,7 @@ class Response:
     already_handled = None
     is_head = False     # set by the app for a HEAD request
     started = False     # set once write() has sent part of the response
+    _closed = False
 
     def __init__(self, body=b'', status_code=200, headers=None, reason=None):
         if body is None and status_code == 200:
@@ -64,13 +62,29 @@ class Response:
         self.set_cookie(cookie, '', expires='Thu, 01 Jan 1970 00:00:01 GMT',
                         max_age=0, **kwargs)
 
+    def _framing(self, version, keep):
+        body = self.body
+        if body is None or isinstance(body, (bytes, bytearray)):
+            size = len(body) if body else 0
+        else:
+            from microdot.stream import size_of
+            size = size_of(body)  # a file's length, None for a stream
+        return response_framing(version, self.status_code, self.is_head,
+                                self.headers, size, keep)
+
     def complete(self):
-        """Fill in ``Content-Length`` and ``Content-Type``."""
+        """Fill in ``Content-Length`` (when the body's length is known) and
+        ``Content-Type``, as the wire would show them; returns how the
+        body is framed (``microdot.http.NO_BODY``...).  For front ends that
+        frame the body themselves (the test client, ASGI, WSGI)."""
+        lines, framing, _ = self._framing('1.1', True)
         h = self.headers
-        if isinstance(self.body, bytes) and 'Content-Length' not in h:
-            h['Content-Length'] = str(len(self.body))
+        for line in lines:
+            if line[0] == 'C' and line[8] == 'L':  # Content-Length
+                h['Content-Length'] = line[16:]
         if 'Content-Type' not in h:
             h['Content-Type'] = self._content_type_line()[14:]  # the value
+        return framing
 
     _ct = (None, None)  # default_content_type and its header line
 
@@ -113,128 +127,46 @@ class Response:
         whether it can.  With ``date`` (the server's own answers) a
         ``Date`` header is added while the clock is set.  Raises
         ``ValueError`` before writing anything if a header holds CR, LF or
-        NUL.
+        NUL, or the body is of a type that cannot be sent.
         """
-        if self.started:
-            self.started = False  # the same object, sent again
+        self.started = False  # (the same object may be sent again)
+        # what complete() would add and the framing go on the wire only,
+        # not into self.headers: an app may send the same Response again
+        lines, framing, keep = self._framing(http_version, keep_alive)
         h = self.headers
-        code = self.status_code
-        body = self.body
-        if body is not None and not isinstance(body, (bytes, bytearray)) \
-                and not hasattr(body, 'read') and \
-                not hasattr(body, '__next__') and \
-                not hasattr(body, '__anext__'):
-            # refused before the head goes out: the client gets a 500
-            raise ValueError('unsupported response body type: ' +
-                             type(body).__name__)
-        bodyless = self.is_head or code in (204, 304) or code < 200
-        framed = keep_alive and not bodyless
-        chunked = False
-        size = len(body) if isinstance(body, bytes) else None
-        # What complete() would add, and the framing, go on the wire only,
-        # not into self.headers: that spares a header dict update or two on
-        # every response, and an app may send the same Response object
-        # again on another connection.
-        framing = []
-        cl = h.get('Content-Length')
-        if cl is None:
-            if size is None and framed:
-                size = _size(body)
-            if size is not None:
-                framing.append('Content-Length: %d' % size)
-            elif framed and http_version != '1.0':
-                framing.append('Transfer-Encoding: chunked')
-                chunked = True
-            elif framed:
-                keep_alive = False
-        elif framed and size is not None and str(size) != str(cl):
-            keep_alive = False  # the app's length is wrong: don't trust it
         if 'Content-Type' not in h:
-            framing.append(self._content_type_line())
+            lines.append(self._content_type_line())
         if date and 'Date' not in h:
             d = date_line()
             if d:
-                framing.append(d)
-        if 'Connection' not in h:
-            if http_version != '1.0' and not keep_alive:
-                framing.append('Connection: close')
-            elif http_version == '1.0' and keep_alive:
-                framing.append('Connection: keep-alive')
-        head = self._head(http_version, framing)
+                lines.append(d)
+        head = self._head(http_version, lines)
         self.started = True
-        if bodyless or not body:
+        body = self.body
+        if framing == NO_BODY or not body:
             await stream.awrite(head)
             await self.aclose()
-            return keep_alive
-        if size is not None and isinstance(body, bytes) and len(body) < 1024:
+        elif isinstance(body, bytes) and len(body) < 1024:
             await stream.awrite(head + body)
-            return keep_alive
-        await stream.awrite(head)  # at once: an event stream's client waits
-        sent = 0
-        tail = b''  # the previous chunk's CRLF, sent with the next head
-        try:
-            async for data in self.body_iter():
-                if isinstance(data, str):
-                    data = data.encode()
-                if not data:
-                    continue
-                if chunked:
-                    # the piece itself goes out as it is, never copied: a
-                    # copy per piece keeps a small heap's collector busy
-                    await stream.awrite(b'%s%x\r\n' % (tail, len(data)))
-                    tail = b'\r\n'
-                sent += len(data)
-                await stream.awrite(data)
-            if chunked:
-                await stream.awrite(tail + b'0\r\n\r\n')
-        finally:
-            await self.aclose()
-        if size is not None and sent != size:
-            keep_alive = False
-        return keep_alive
+        else:
+            await stream.awrite(head)  # at once: an event stream's client
+            from microdot.stream import send_body  # waits for it
+            sent = await send_body(self, stream, framing == CHUNKED)
+            if framing == LENGTH and str(sent) != str(
+                    h.get('Content-Length', sent)):
+                keep = False  # fewer or more bytes than the app announced
+        return keep
 
     def body_iter(self):
-        """An async iterator over the body's pieces (the response itself)."""
-        self._it = 0 if self.body else -1  # -1: done
-        return self
-
-    def __aiter__(self):
-        return self
-
-    async def __anext__(self):
-        b = self.body
-        if self._it < 0:
-            await self.aclose()
-            raise StopAsyncIteration
-        if isinstance(b, (bytes, bytearray, str)):
-            self._it = -1
-            return b
-        if hasattr(b, 'read'):
-            size = self.send_file_buffer_size
-            data = b.read(size)
-            if iscoroutine(data):
-                data = await data
-            if data:  # a short read may be a stream's: only b'' ends it
-                return data
-        elif hasattr(b, '__anext__'):
-            try:
-                return await b.__anext__()
-            except StopAsyncIteration:
-                pass
-        else:
-            try:
-                return next(b)
-            except StopIteration:
-                pass
-        await self.aclose()
-        raise StopAsyncIteration
+        """An async iterator over the body's pieces (bytes or str)."""
+        from microdot.stream import BodyIter
+        return BodyIter(self)
 
     async def aclose(self):
         """Close a streamed body (file or generator) once."""
         b = self.body
-        self._it = -1
         if not isinstance(b, (bytes, bytearray, str)) and b is not None \
-                and not getattr(self, '_closed', False):
+                and not self._closed:
             self._closed = True
             close = getattr(b, 'aclose', None) or getattr(b, 'close', None)
             if close is not None:
@@ -245,7 +177,7 @@ class Response:
     @classmethod
     def redirect(cls, location, status_code=302):
         """A redirect response; refuses a location containing CR or LF."""
-        if _bad(location):
+        if has_ctl(location):
             raise ValueError('invalid redirect URL')
         return cls(status_code=status_code, headers={'Location': location})
 
@@ -258,19 +190,6 @@ class Response:
         trusted: never pass one taken from the request unchecked."""
         from microdot.files import send_file
         return send_file(cls, filename, *args, **kwargs)
-
-
-def _size(body):
-    """Bytes left in a seekable file body, or None if unknown."""
-    if not hasattr(body, 'seek') or not hasattr(body, 'tell'):
-        return None
-    try:
-        pos = body.tell()
-        end = body.seek(0, 2)
-        body.seek(pos)
-        return end - pos
-    except Exception:
-        return None
 
 
 Response.already_handled = Response()

@@ -6,28 +6,31 @@ module only moves bytes and keeps time.
 """
 import asyncio
 import gc
-from microdot.helpers import CPYTHON, ticks_ms, ticks_add, ticks_diff, \
-    print_exception, is_disconnect
-from microdot.http import ProtocolError, Reader, Body, connection_tokens
+from microdot.helpers import ticks_ms, ticks_add, ticks_diff, \
+    print_exception, is_disconnect, room, sleep_ms, adapt_server
+from microdot.http import ProtocolError, Reader, wants_keep_alive
 from microdot.request import Request
 from microdot.response import Response
 
 _BUSY = b'HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n' \
     b'Connection: close\r\nRetry-After: 1\r\n\r\n'
-_DONE = Body(None)  # stands for a request without a body left to read
 _ERROR = b'HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n' \
     b'Connection: close\r\n\r\n'
+_CONTINUE = b'HTTP/1.1 100 Continue\r\n\r\n'
 
 
 class Conn(Reader):
     """One client connection over asyncio streams: buffered reads, writes,
-    and the deadline the server enforces on whatever it is waiting for."""
+    and the deadline the server enforces on whatever it is waiting for.
+
+    While a request body is being read (``body`` is set), each wait for the
+    client's bytes is bounded by ``read_timeout``, and a ``100 Continue``
+    the body says is owed is written before the first wait."""
     deadline = None     # ticks_ms; past it the task is cancelled
     write_timeout = 0   # ms allowed for each write
     sent = False        # bytes of the current request's answer went out
-    #: A long-lived stream (a WebSocket, an event stream), set by those
-    #: extensions: counted apart from ``max_connections``, up to
-    #: ``max_streams``.
+    #: A long-lived stream (a WebSocket, an event stream): counted apart
+    #: from ``max_connections``, up to ``max_streams``.
     streaming = False
 
     def __init__(self, reader, writer, read_timeout):
@@ -39,6 +42,27 @@ class Conn(Reader):
 
     def arm(self, ms):
         self.deadline = ticks_add(ticks_ms(), int(ms))
+
+    def long_lived(self, write_timeout):
+        """Called by an extension that keeps the connection for a stream
+        (WebSocket, event stream): it no longer counts as one of
+        ``max_connections``, and each write may wait ``write_timeout``
+        seconds."""
+        self.streaming = True
+        self.write_timeout = write_timeout * 1000
+
+    async def _recv(self, n):
+        b = self.body
+        if b is None:
+            return await self.s.read(n)
+        if b.expects_continue:
+            b.expects_continue = False
+            await self._send(_CONTINUE)
+        self.arm(self.read_timeout)
+        try:
+            return await self.s.read(n)
+        finally:
+            self.deadline = None
 
     def get_extra_info(self, name, default=None):
         try:
@@ -90,11 +114,19 @@ class SocketConn(Conn):
         data = self.sock.read(n)
         if data is not None:
             return data
+        b = self.body
+        if b is not None:
+            if b.expects_continue:
+                b.expects_continue = False
+                yield from self._send(_CONTINUE)
+            self.arm(self.read_timeout)
         q = _io_queue()
         while True:
             yield q.queue_read(self.sock)
             data = self.sock.read(n)
             if data is not None:  # None: nothing yet, or TLS wants more
+                if b is not None:
+                    self.deadline = None
                 return data
 
     def _write(self, data):
@@ -120,7 +152,7 @@ class SocketConn(Conn):
         mv = memoryview(data)[abs(n):]
         while True:
             if n < 0:  # queued, not sent: let lwIP catch up first
-                yield from asyncio.sleep_ms(10)
+                yield from sleep_ms(10)
             if not mv:
                 return
             if n >= 0:
@@ -137,7 +169,9 @@ class SocketConn(Conn):
 
 class Server:
     """``app.server`` (on CPython, with more of asyncio.Server's API: see
-    ``microdot.cpython.asyncio_server``)."""
+    ``microdot.cpython.adapt_server``)."""
+    busy = _BUSY  # the quick answer to a connection that is not admitted
+
     def __init__(self, app):
         self.app = app
         self.conns = []
@@ -149,13 +183,6 @@ class Server:
         """Bind and listen (CPython: accept only from ``start_serving()``
         or ``serve_forever()`` when ``start_serving`` is false)."""
         app = self.app
-        if CPYTHON:
-            from microdot.cpython import listen
-            self.listener = self.aserver = await listen(
-                self, host, port, ssl, _BUSY, False)
-            if start_serving:
-                await self.start_serving()
-            return
         if not start_serving:
             raise ValueError('start_serving must be True on MicroPython')
         import socket
@@ -236,6 +263,21 @@ class Server:
         old.task.cancel()
         return True
 
+    async def admit(self):
+        """Whether a new connection may be served: there is room among
+        ``max_connections`` and (MicroPython) heap for it and a request,
+        made by evicting idle connections if need be.  The one admission
+        policy of both backends."""
+        if self.closing:
+            return False
+        full = self.full()
+        while full or not room(2 * self.app.reserve_ram):
+            if not self.evict():
+                return False
+            full = False
+            await sleep_ms(1)  # let it go and free its RAM
+        return True
+
     async def wait_closed(self):
         while self.listener is not None or self.conns:
             await asyncio.sleep(0.05)
@@ -249,14 +291,7 @@ class Server:
             try:
                 yield q.queue_read(s)
                 c, addr = s.accept()
-                ok = not self.closing
-                evict = self.full()
-                # room for this connection and for a request on it
-                while ok and (evict or not _room(2 * self.app.reserve_ram)):
-                    ok = self.evict()
-                    evict = False
-                    await asyncio.sleep_ms(1)  # let it go and free its RAM
-                if not ok:
+                if not await self.admit():
                     c.setblocking(False)
                     c.send(_BUSY)
                     c.close()
@@ -274,7 +309,7 @@ class Server:
                     # the poller may hold a half-made registration of ours
                     q.remove(asyncio.current_task())
                     gc.collect()
-                    await asyncio.sleep_ms(20)  # let connections finish
+                    await sleep_ms(20)  # let connections finish
                 elif not isinstance(exc, OSError):
                     print_exception(exc)
 
@@ -309,15 +344,15 @@ class Server:
                 # Short of RAM (MicroPython), a request waits its turn, as
                 # parsing them all at once would fail them all; after 0.2 s
                 # it gets a 503, which frees its share for the others.
-                if not CPYTHON:
-                    for _ in range(40):
-                        if _room(app.reserve_ram):
-                            break
-                        await asyncio.sleep_ms(5)
-                    else:
-                        await conn.awrite(_BUSY)
+                for _ in range(40):
+                    if room(app.reserve_ram):
                         break
+                    await sleep_ms(5)
+                else:
+                    await conn.awrite(_BUSY)
+                    break
                 conn.sent = False
+                conn.body = None
                 if not await self._request(conn, count):
                     break
                 count += 1
@@ -350,10 +385,10 @@ class Server:
                                        'https' if app.ssl else 'http')
         except ProtocolError as exc:
             conn.deadline = None
+            conn.body = None
             print('%d %s from %s' % (exc.status, exc.reason, addr))
-            res = await app.dispatch_request(None) if exc.status == 400 \
-                else Response(exc.reason, exc.status)
-            await self._write(conn, res, '1.1', False)
+            await self._write(conn, await app.protocol_error_response(exc),
+                              '1.1', False)
             # Read and drop what the client still sends, for a second at
             # most: closing with unread bytes makes the OS reset the
             # connection, and the client would lose our answer.
@@ -373,22 +408,20 @@ class Server:
         res = await app.dispatch_request(req)
         if res is Response.already_handled:
             return False
-        body = req._stream if isinstance(req._stream, Body) else _DONE
-        tokens = connection_tokens(req.headers)
-        keep = not self.closing and 'close' not in tokens and \
-            (req.http_version != '1.0' or 'keep-alive' in tokens) and \
+        body = conn.body
+        keep = not self.closing and \
+            wants_keep_alive(req.http_version, req.headers) and \
             count + 1 != app.max_keep_alive_requests and \
-            'close' not in connection_tokens(res.headers) and \
-            (body.done or body.writer is None and
+            (body is None or body.done or not body.expects_continue and
              (body.chunked or body.left <= app.max_drain)) and \
-            (CPYTHON or _room(2 * app.reserve_ram))
+            room(2 * app.reserve_ram)
         # (short of RAM, an idle connection kept open would hold what the
         # next request needs: the client reconnects when there is room)
         keep = await self._write(conn, res, req.http_version, keep)
         conn.streaming = False  # an event stream ended: a connection again
         if app.debug:
             print('%s %s %d' % (req.method, req.path, res.status_code))
-        if keep and not body.done:
+        if keep and body is not None and not body.done:
             try:
                 keep = await body.drain(app.max_drain)
             except (ProtocolError, EOFError):
@@ -409,9 +442,7 @@ class Server:
             conn.write_timeout = 0
 
 
-if CPYTHON:  # app.server as an asyncio.Server too
-    from microdot.cpython import asyncio_server
-    Server = asyncio_server(Server)
+Server = adapt_server(Server)  # CPython: on asyncio's streams
 
 
 async def _try_write(conn, data):
@@ -432,26 +463,6 @@ def _io_queue():
         from asyncio import core
         _core.append(core)
     return _core[0]._io_queue
-
-
-_free = [0, 0]  # the last gc.mem_free() reading and its ticks_ms
-
-
-def _room(need):
-    # gc.mem_free() walks the heap's whole allocation table (about 25 us
-    # at 256 KB, a fifth of a small request): a reading that showed plenty
-    # is trusted for 20 ms.  It counts garbage as used: collect before
-    # saying no.
-    now = ticks_ms()
-    if _free[0] >= 4 * need and ticks_diff(now, _free[1]) < 20:
-        return True
-    free = gc.mem_free()
-    if free < need:
-        gc.collect()
-        free = gc.mem_free()
-    _free[0] = free
-    _free[1] = now
-    return free >= need
 
 
 def _peer(addr):

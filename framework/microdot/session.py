@@ -66,13 +66,12 @@ class Session:
         """The request's session (a ``SessionDict``; empty if there is none
         or its signature is wrong)."""
         self._key()
-        g = request.g
-        s = getattr(g, '_session', None)
+        s = request.ext('session')
         if s is None:
             vary(request, 'Cookie')
             cookie = request.cookies.get(self.cookie_name)
-            s = g._session = SessionDict(
-                request, self.decode(cookie) if cookie else {})
+            s = SessionDict(request, self.decode(cookie) if cookie else {})
+            request.ext('session', lambda: s)
         return s
 
     def update(self, request, session):

@@ -99,9 +99,10 @@ def sse_response(request, event_function, *args, **kwargs):
     ``event_function(request, sse, *args, **kwargs)``, which runs as a task
     of its own."""
     sse = SSE()
-    w = request.sock[1] if request.sock else None
-    if hasattr(w, 'arm'):  # a server connection: long-lived from now on
-        w.streaming = True
+    long_lived = getattr(request.sock[1], 'long_lived', None) \
+        if request.sock else None
+    if long_lived is not None:  # a server connection: long-lived from now
+        long_lived(request.app.write_timeout)
 
     async def run():
         try:

@@ -22,7 +22,8 @@ class TestResponse:
     events: Any
     def __init__(self) -> None: ...
     @classmethod
-    async def create(cls, res: Response) -> TestResponse: ...
+    async def create(cls, res: Response,
+                     bodyless: bool = ...) -> TestResponse: ...
 
 _Body = Union[bytes, str, Dict[str, Any], list, None]
 

@@ -14,6 +14,26 @@ from microdot.response import Response
 _GUID = b'258EAFA5-E914-47DA-95CA-C5AB0DC85B11'
 
 
+def encode_frame(opcode, payload, mask=None):
+    """One final frame of ``opcode`` carrying ``payload`` (str or bytes),
+    masked with the 4 bytes ``mask`` if given (a client's frames are)."""
+    if isinstance(payload, str):
+        payload = payload.encode()
+    n = len(payload)
+    bit = 0x80 if mask else 0
+    if n < 126:
+        head = bytes((0x80 | opcode, bit | n))
+    elif n < 65536:
+        head = bytes((0x80 | opcode, bit | 126)) + n.to_bytes(2, 'big')
+    else:
+        head = bytes((0x80 | opcode, bit | 127)) + n.to_bytes(8, 'big')
+    if mask:
+        payload = bytearray(payload)
+        _unmask(payload, mask)
+        return head + mask + payload
+    return head + payload
+
+
 class WebSocketError(Exception):
     """The connection is closed, or the peer broke the protocol."""
 
@@ -48,10 +68,10 @@ class WebSocket:
             b'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n'
             b'Connection: Upgrade\r\nSec-WebSocket-Accept: ' +
             self._handshake_response() + b'\r\n\r\n')
-        app = self.request.app
-        if hasattr(self.w, 'arm'):  # a server connection: bound each send
-            self.w.write_timeout = app.write_timeout * 1000
-            self.w.streaming = True  # long-lived: not one of max_connections
+        # a server connection: long-lived now, each send bounded
+        long_lived = getattr(self.w, 'long_lived', None)
+        if long_lived is not None:
+            long_lived(self.request.app.write_timeout)
 
     def _handshake_response(self):
         req = self.request
@@ -145,21 +165,8 @@ class WebSocket:
 
     @classmethod
     def _encode_websocket_frame(cls, opcode, payload, mask=None):
-        if isinstance(payload, str):
-            payload = payload.encode()
-        n = len(payload)
-        bit = 0x80 if mask else 0
-        if n < 126:
-            head = bytes((0x80 | opcode, bit | n))
-        elif n < 65536:
-            head = bytes((0x80 | opcode, bit | 126)) + n.to_bytes(2, 'big')
-        else:
-            head = bytes((0x80 | opcode, bit | 127)) + n.to_bytes(8, 'big')
-        if mask:
-            payload = bytearray(payload)
-            _unmask(payload, mask)
-            return head + mask + payload
-        return head + payload
+        # Microdot's name for it
+        return encode_frame(opcode, payload, mask)
 
     async def _read_frame(self, limit):
         head = await self._read(2)

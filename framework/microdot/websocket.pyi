@@ -1,10 +1,14 @@
-from typing import Any, Awaitable, Callable, List, TypeVar, Union
+from typing import Any, Awaitable, Callable, List, Optional, TypeVar, Union
 
 from microdot.request import Request
 
 _F = TypeVar('_F', bound=Callable[..., Any])
 
 MUTED_SOCKET_ERRORS: List[int]
+
+def encode_frame(opcode: int, payload: Union[str, bytes],
+                 mask: Optional[bytes] = ...) -> bytes: ...
+
 
 class WebSocketError(Exception): ...
 

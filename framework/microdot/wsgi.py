@@ -11,8 +11,9 @@ from microdot import Microdot as BaseMicrodot, Request, Response, abort, \
     redirect, send_file, URLPattern, iscoroutine, NoCaseDict, \
     HTTPException  # noqa: F401
 from microdot.helpers import MUTED_SOCKET_ERRORS  # noqa: F401
-from microdot.http import ProtocolError, add_header, check_host
-from microdot.test_client import AsyncBytesIO  # noqa: F401
+from microdot.http import ProtocolError, add_header, check_host, \
+    NO_BODY
+from microdot.body import AsyncBytesIO  # noqa: F401
 from microdot.websocket import WebSocket, with_websocket, \
     websocket_upgrade  # noqa: F401
 
@@ -60,11 +61,8 @@ class Microdot(BaseMicrodot):
         loop = self._loop()
         try:
             req = self._request(environ, loop)
-        except (ProtocolError, ValueError) as exc:
-            req = None
-            status = getattr(exc, 'status', 400)
-            res = loop.run_until_complete(self.dispatch_request(None)) \
-                if status == 400 else Response(exc.reason, status)
+        except ProtocolError as exc:
+            res = loop.run_until_complete(self.protocol_error_response(exc))
         else:
             try:
                 res = loop.run_until_complete(self.dispatch_request(req))
@@ -78,7 +76,7 @@ class Microdot(BaseMicrodot):
             # answer now goes nowhere (the socket is shut down)
             start_response('101 Switching Protocols', [])
             return []
-        res.complete()
+        framing = res.complete()
         head = []
         for name, value in res.headers.items():
             for v in value if isinstance(value, list) else (value,):
@@ -86,7 +84,7 @@ class Microdot(BaseMicrodot):
         from microdot.http import reason_phrase
         start_response('%d %s' % (res.status_code, res.reason or
                                   reason_phrase(res.status_code)), head)
-        if res.is_head or res.status_code in (204, 304):
+        if framing == NO_BODY:
             loop.run_until_complete(res.aclose())
             return []
         return _Body(res, loop)
@@ -108,7 +106,10 @@ class Microdot(BaseMicrodot):
                         environ.get('PATH_INFO', '/'))
             if environ.get('QUERY_STRING'):
                 url += '?' + environ['QUERY_STRING']
-        length = int(headers.get('Content-Length') or 0)
+        length = headers.get('Content-Length') or '0'
+        if not length.isdigit():
+            raise ProtocolError(400, 'Bad Content-Length')
+        length = int(length)
         stream = _Input(environ['wsgi.input'], length)
         body = b''
         if length <= Request.max_body_length:

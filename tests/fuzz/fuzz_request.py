@@ -21,7 +21,8 @@ sys.path.insert(0, os.path.join(HERE, '..', '..', 'framework'))
 with atheris.instrument_imports():
     from microdot import Microdot
     from microdot.app import HTTPException
-    from microdot.http import ProtocolError, Reader, Body
+    from microdot.http import ProtocolError, Reader
+    from microdot.body import Body
     from microdot.request import Request
     from microdot.multipart import FormDataIter, FileUpload
     from microdot.websocket import WebSocket, WebSocketError
