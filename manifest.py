@@ -4,7 +4,8 @@
 # and asyncio come from there), then this file, for example:
 #     include("$(PORT_DIR)/boards/manifest.py")
 #     include("$(BOARD_DIR)/../../manifest.py")
-# To freeze the core only (no extensions), for a board short of flash:
+# To freeze the core only (no extensions, no test client), for a board
+# short of flash:
 #     include("$(BOARD_DIR)/../../manifest.py", core_only=True)
 # The images are built from MicroPython at the tag in
 # firmware/MICROPYTHON_VERSION.
@@ -19,6 +20,7 @@ options.defaults(core_only=False)
 CORE = (
     "__init__.py",
     "app.py",
+    "appextra.py",
     "body.py",
     "cookies.py",
     "files.py",
@@ -32,7 +34,7 @@ CORE = (
     "routing.py",
     "server.py",
     "stream.py",
-    "test_client.py",
+    "streams.py",
 )
 
 EXTENSIONS = (
@@ -49,6 +51,7 @@ EXTENSIONS = (
     "sse.py",
     "static.py",
     "template.py",
+    "test_client.py",
     "utemplate.py",
     "websocket.py",
 )

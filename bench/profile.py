@@ -11,6 +11,7 @@ ever adds to them.  Results: bench/results/profile.md.
 """
 import asyncio
 import os
+import shutil
 import subprocess
 import sys
 
@@ -48,6 +49,80 @@ async def allocated(port, keep_alive, n=100):
     return (b - a) // n
 
 
+def _hello_client(port, n, keep_alive):
+    """``n`` hello-world requests on one connection, or one each."""
+    import socket
+    s = None
+    for _ in range(n):
+        if s is None:
+            s = socket.create_connection(('127.0.0.1', port), timeout=60)
+        s.sendall(b'GET / HTTP/1.1\r\nHost: x\r\n%s\r\n' % (
+            b'' if keep_alive else b'Connection: close\r\n'))
+        data = b''
+        while not data.endswith(b'hello'):
+            chunk = s.recv(4096)
+            assert chunk, data
+            data += chunk
+        if not keep_alive or b'close' in data.lower():
+            s.close()  # (Microdot 2.7 closes after every request)
+            s = None
+    if s is not None:
+        s.close()
+
+
+def _instructions(lib, n, keep_alive):
+    """Instructions callgrind counts for a whole run of hello world on the
+    unix port: start, 20 requests to warm up, ``n`` requests, exit."""
+    import signal
+    import tempfile
+    import time
+    out = tempfile.mktemp(suffix='.callgrind')
+    port = footprint.free_port()
+    cmd, env = footprint.mp_command(lib, '256k')
+    # the interpreter itself, not a launcher script that starts it (a
+    # pyenv shim would be counted)
+    here = os.path.join(os.path.dirname(sys.executable), 'micropython')
+    if cmd[0] == footprint.MP and os.path.exists(here):
+        cmd[0] = here
+    proc = subprocess.Popen(
+        ['valgrind', '--tool=callgrind', '--callgrind-out-file=' + out] +
+        cmd + [os.path.join(footprint.HERE, 'apps', 'hello.py'), str(port)],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    try:
+        assert proc.stdout.readline().startswith(b'READY')
+        for _ in range(300):  # valgrind starts slowly
+            try:
+                _hello_client(port, 20, keep_alive)
+                break
+            except (OSError, AssertionError):
+                time.sleep(0.1)
+        _hello_client(port, n, keep_alive)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(60)
+    with open(out) as f:
+        total = [line for line in f if line.startswith('summary:') or
+                 line.startswith('totals:')][-1]
+    os.remove(out)
+    return int(total.split()[1])
+
+
+def instructions_per_request(lib, keep_alive):
+    """CPU instructions per hello-world request in steady state (callgrind
+    on the unix port): the difference of two runs that differ only in the
+    number of requests, so start-up, warm-up and exit cancel out."""
+    counts = []
+    for n in (100, 300):
+        for attempt in range(3):
+            try:
+                counts.append(_instructions(lib, n, keep_alive))
+                break
+            except (OSError, AssertionError):
+                if attempt == 2:  # (a run under valgrind can stall)
+                    raise
+    return (counts[1] - counts[0]) // 200
+
+
 def main():
     libs = {fw: r['micropython'] for fw, r in throughput.libraries().items()}
     lines = ['# Profile of a hello-world request on MicroPython', '',
@@ -75,6 +150,23 @@ def main():
                  .format(cells['ours'][0], cells['microdot-2.7.0'][0]))
     lines.append('| a connection per request | {:,} | {:,} |'.format(
         cells['ours'][1], cells['microdot-2.7.0'][1]))
+    if shutil.which('valgrind'):
+        lines += ['', '**CPU instructions per request** (valgrind\'s '
+                  'callgrind, the unix port, the framework as .mpy; the '
+                  'difference of a 300-request and a 100-request run after '
+                  '20 to warm up, so start-up and exit cancel out; '
+                  'instruction counts do not depend on what else the '
+                  'machine runs)', '',
+                  '| | ours | Microdot 2.7.0 | ratio |', '|---|---|---|---|']
+        for ka, label in ((True, 'keep-alive'),
+                          (False, 'a connection per request')):
+            ours = instructions_per_request(libs['ours'], ka)
+            ref = instructions_per_request(libs['microdot-2.7.0'], ka)
+            lines.append('| {} | {:,} | {:,} | {:.2f} |'.format(
+                label, ours, ref, ours / ref))
+    else:
+        lines += ['', 'CPU instructions per request: not measured '
+                  '(needs valgrind: apt-get install valgrind).']
     os.makedirs(throughput.RESULTS, exist_ok=True)
     with open(os.path.join(throughput.RESULTS, 'profile.md'), 'w') as f:
         f.write('\n'.join(lines) + '\n')

@@ -145,12 +145,14 @@ print('GOT', r.status_code, r.text)
 
     def test_mpremote_mip_install_on_the_virtual_board(server, board):
         out = mpremote(board, 'mip', 'install', server + '/',
-                       server + '/framework/websocket.json')
+                       server + '/framework/websocket.json',
+                       server + '/framework/test_client.json')
         assert 'Installing: ' in out, out
         lib = os.path.join(board.flash, 'lib', 'microdot')
         (_, _, core), = evaluate_manifest(core_only=True)
-        # the core and the one extension asked for, nothing else
-        assert sorted(os.listdir(lib)) == sorted(list(core) + ['websocket.py'])
+        # the core and the extensions asked for, nothing else
+        assert sorted(os.listdir(lib)) == sorted(
+            list(core) + ['websocket.py', 'test_client.py'])
         for name in os.listdir(lib):
             with open(os.path.join(lib, name), 'rb') as a, open(
                     os.path.join(ROOT, 'framework', 'microdot', name),

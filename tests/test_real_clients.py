@@ -144,8 +144,8 @@ if not MICROPYTHON:
         def free_heap():
             return steady_free(lambda: int(requests.get(
                 url + '/mem', headers=close).text))
-        requests.post(url + '/upload', files={'f': ('warm.bin', data)},
-                      headers=close)
+        requests.post(url + '/upload', data={'note': 'warm'},
+                      files={'f': ('warm.bin', data)}, headers=close)
         free_heap()  # the first /mem requests may also grow a table once
         mem0 = free_heap()
         r = requests.post(url + '/upload', data={'note': 'firmware'},

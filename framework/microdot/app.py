@@ -1,9 +1,7 @@
 """``Microdot``: route registration, hooks, error handlers, dispatch."""
 import asyncio
-import gc
-from microdot.helpers import invoke_handler, call_handler, \
-    print_exception, mro, is_disconnect, iscoroutine, MAX_CONNECTIONS, \
-    MAX_STREAMS
+from microdot.helpers import invoke_handler, call_handler, iscoroutine, \
+    MAX_CONNECTIONS, MAX_STREAMS
 from microdot.http import ProtocolError
 from microdot.response import Response
 from microdot.routing import URLPattern
@@ -106,19 +104,8 @@ class Microdot:
     def mount(self, subapp, url_prefix='', local=False):
         """Serve ``subapp``'s routes under ``url_prefix``.  Unless ``local``,
         its hooks and error handlers become the whole app's."""
-        for methods, pattern, handler, prefix, sub in subapp.url_map:
-            p = URLPattern(url_prefix + pattern.url_pattern)
-            if not p.static:
-                p.compile()
-            self.url_map.append((methods, p, handler, url_prefix + prefix,
-                                 sub or subapp))
-        if not local:
-            for name in ('before_request_handlers', 'after_request_handlers',
-                         'after_error_request_handlers'):
-                getattr(self, name).extend(getattr(subapp, name))
-                setattr(subapp, name, [])
-            self.error_handlers.update(subapp.error_handlers)
-            subapp.error_handlers = {}
+        from microdot.appextra import mount
+        mount(self, subapp, url_prefix, local)
 
     @staticmethod
     def abort(status_code, reason=None):
@@ -180,20 +167,8 @@ class Microdot:
         return found, prefix, subapp
 
     def default_options_handler(self, req):
-        return {'Allow': self._allow(req.path)}
-
-    def _allow(self, path):
-        # the methods routed for ``path``: an OPTIONS answer, and the Allow
-        # every 405 must carry (RFC 9110, section 15.5.6)
-        allow = []
-        for methods, pattern, _, _, _ in self.url_map:
-            if pattern.match(path) is not None:
-                allow.extend(m for m in methods if m not in allow)
-        if 'GET' in allow and 'HEAD' not in allow:
-            allow.append('HEAD')
-        if self.options_handler:
-            allow.append('OPTIONS')
-        return ', '.join(allow)
+        from microdot.appextra import allow
+        return {'Allow': allow(self, req.path)}
 
     def get_request_handlers(self, req, attr, local_first=True):
         # the list's name without building a string on every request
@@ -211,14 +186,6 @@ class Microdot:
         if status_code in self.error_handlers:
             return await invoke_handler(self.error_handlers[status_code], req)
         return reason or 'N/A', status_code
-
-    def _exception_handler(self, req, exc):
-        tables = [req.subapp.error_handlers] if req.subapp else []
-        tables.append(self.error_handlers)
-        for cls in mro(type(exc)):
-            for table in tables:
-                if cls in table:
-                    return table[cls]
 
     async def protocol_error_response(self, exc, req=None):
         """The response to a request that cannot be served as it is:
@@ -251,12 +218,14 @@ class Microdot:
                 res = await self._after_error(req, await self.error_response(
                     req, exc.status_code, exc.reason))
             except Exception as exc:
+                from microdot.appextra import handle_exception
                 res = await self._after_error(
-                    req, await self._handle_exception(req, exc))
+                    req, await handle_exception(self, req, exc))
         if req is not None and res is not Response.already_handled:
             res.is_head = req.method == 'HEAD'
             if res.status_code == 405 and 'Allow' not in res.headers:
-                res.headers['Allow'] = self._allow(req.path)
+                from microdot.appextra import allow
+                res.headers['Allow'] = allow(self, req.path)
             vary = req.ext('vary')
             if vary:
                 have = res.headers.get('Vary')
@@ -300,35 +269,6 @@ class Microdot:
         for handler in req.after_request_handlers:
             res = await invoke_handler(handler, req, res) or res
         return res
-
-    async def _handle_exception(self, req, exc):
-        # A malformed body (bad JSON or form) is a ValueError the app's
-        # handlers for ValueError, Exception or 500 see, as in Microdot;
-        # without one it gets its 400.  Other protocol errors (413...) are
-        # answered as they are.
-        bad = isinstance(exc, ProtocolError)
-        if bad and exc.status != 400:
-            return await self.error_response(req, exc.status, exc.reason)
-        if isinstance(exc, EOFError) or (
-                isinstance(exc, OSError) and is_disconnect(exc)):
-            raise exc  # the client left mid-request: nobody to answer
-        if isinstance(exc, MemoryError):
-            gc.collect()
-        if not bad:  # the client's mistake is no traceback
-            print_exception(exc)
-        handler = self._exception_handler(req, exc)
-        if handler is not None:
-            try:
-                res = await invoke_handler(handler, req, exc)
-                if res is not None:
-                    return res
-            except Exception as exc2:
-                print_exception(exc2)
-        if bad and 500 not in self.error_handlers and not (
-                req.subapp and 500 in req.subapp.error_handlers):
-            return await self.error_response(req, 400, exc.reason)
-        return await self.error_response(req, 500, 'Internal server error')
-
 
 _HANDLER_LISTS = {name: name + '_handlers' for name in (
     'before_request', 'after_request', 'after_error_request')}

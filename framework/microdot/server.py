@@ -16,12 +16,14 @@ _BUSY = b'HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n' \
     b'Connection: close\r\nRetry-After: 1\r\n\r\n'
 _ERROR = b'HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n' \
     b'Connection: close\r\n\r\n'
-_CONTINUE = b'HTTP/1.1 100 Continue\r\n\r\n'
+CONTINUE = b'HTTP/1.1 100 Continue\r\n\r\n'
 
 
 class Conn(Reader):
-    """One client connection over asyncio streams: buffered reads, writes,
-    and the deadline the server enforces on whatever it is waiting for.
+    """One client connection: buffered reads, writes, and the deadline the
+    server enforces on whatever it is waiting for.  Subclasses move the
+    bytes: ``SocketConn`` (MicroPython's sockets) and
+    ``microdot.streams.StreamConn`` (asyncio streams).
 
     While a request body is being read (``body`` is set), each wait for the
     client's bytes is bounded by ``read_timeout``, and a ``100 Continue``
@@ -51,50 +53,12 @@ class Conn(Reader):
         self.streaming = True
         self.write_timeout = write_timeout * 1000
 
-    async def _recv(self, n):
-        b = self.body
-        if b is None:
-            return await self.s.read(n)
-        if b.expects_continue:
-            b.expects_continue = False
-            await self._send(_CONTINUE)
-        self.arm(self.read_timeout)
-        try:
-            return await self.s.read(n)
-        finally:
-            self.deadline = None
-
-    def get_extra_info(self, name, default=None):
-        try:
-            return self.w.get_extra_info(name)
-        except (AttributeError, KeyError):
-            return default
-
     async def awrite(self, data):
         self.sent = True
         if self.write_timeout:
             self.arm(self.write_timeout)
         await self._send(data)
         self.deadline = None
-
-    async def _send(self, data):
-        w = self.w
-        if hasattr(w, 'drain'):
-            w.write(data)
-            await w.drain()
-        else:  # a Microdot-style stream with only awrite()
-            await w.awrite(data)
-
-    async def aclose(self):
-        w = self.w
-        try:
-            if hasattr(w, 'wait_closed'):
-                w.close()
-                await w.wait_closed()
-            else:
-                await w.aclose()
-        except (OSError, asyncio.CancelledError):
-            pass
 
 
 class SocketConn(Conn):
@@ -118,7 +82,7 @@ class SocketConn(Conn):
         if b is not None:
             if b.expects_continue:
                 b.expects_continue = False
-                yield from self._send(_CONTINUE)
+                yield from self._send(CONTINUE)
             self.arm(self.read_timeout)
         q = _io_queue()
         while True:
@@ -313,16 +277,18 @@ class Server:
                 elif not isinstance(exc, OSError):
                     print_exception(exc)
 
-    async def connection(self, reader, writer, kind=Conn):
+    async def connection(self, reader, writer, kind=None):
         """Serve every request of one connection, then close it.  Takes
         asyncio streams, or (``kind=SocketConn``) a socket and its address.
         """
         app = self.app
+        if kind is None:
+            from microdot.streams import StreamConn as kind
         try:
             conn = kind(reader, writer, app.body_timeout * 1000)
             self.conns.append(conn)
         except MemoryError:
-            (writer if kind is Conn else reader).close()
+            (reader if kind is SocketConn else writer).close()
             return
         count = 0
         try:

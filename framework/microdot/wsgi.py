@@ -146,9 +146,9 @@ class Microdot(BaseMicrodot):
 
 async def _open_raw(raw):
     # a duplicate of the socket, so closing ours leaves gunicorn's open
-    from microdot.server import Conn
+    from microdot.streams import StreamConn
     reader, writer = await asyncio.open_connection(sock=raw.dup())
-    conn = Conn(reader, writer, 0)
+    conn = StreamConn(reader, writer, 0)
     return conn, conn
 
 
