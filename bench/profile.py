@@ -101,8 +101,8 @@ def _instructions(lib, n, keep_alive):
         proc.send_signal(signal.SIGINT)
         proc.wait(60)
     with open(out) as f:
-        total = [line for line in f if line.startswith('summary:') or
-                 line.startswith('totals:')][-1]
+        total = [line for line in f
+                 if line.startswith(('summary:', 'totals:'))][-1]
     os.remove(out)
     return int(total.split()[1])
 
