@@ -36,7 +36,7 @@ async def index(req):
     return 'hello'
 
 
-async def main():
+async def hello():
     server = asyncio.create_task(app.start_server(host='127.0.0.1',
                                                   port=int(sys.argv[1])))
     await asyncio.sleep(0.2)
@@ -48,7 +48,7 @@ async def main():
                           if m == 'microdot' or m.startswith('microdot.'))))
     app.shutdown()
     server.cancel()
-asyncio.run(main())
+asyncio.run(hello())
 '''
 
 
@@ -444,6 +444,100 @@ def ledger(src_dir, lib):
     return rows
 
 
+def _exchange(port, data, timeout=8):
+    """Send ``data``, then the status the server answers with (None: it
+    closed without one, 'timeout': it neither answered nor closed)."""
+    s = socket.create_connection(('127.0.0.1', port), timeout=timeout)
+    try:
+        try:
+            s.sendall(data)
+        except OSError:
+            pass  # it may refuse before reading all of it
+        got = b''
+        while b'\r\n' not in got:
+            chunk = s.recv(4096)
+            if not chunk:
+                break
+            got += chunk
+    except socket.timeout:
+        return 'timeout'
+    except OSError:
+        return None
+    finally:
+        s.close()
+    return int(got.split()[1]) if got.startswith(b'HTTP/') else None
+
+
+LIMIT_CASES = [
+    # (what, request, the answer that limit gives)
+    ('request line of 3 KB', b'GET /' + b'a' * 3000 + b' HTTP/1.1\r\n'
+     b'Host: x\r\n\r\n', 414),
+    ('header line of 3 KB', b'GET / HTTP/1.1\r\nHost: x\r\nX-A: ' +
+     b'a' * 3000 + b'\r\n\r\n', 431),
+    ('65 header lines', b'GET / HTTP/1.1\r\nHost: x\r\n' + b''.join(
+        b'X-H%d: 1\r\n' % i for i in range(65)) + b'\r\n', 431),
+    ('2,000 header lines of 40 B', b'GET / HTTP/1.1\r\nHost: x\r\n' +
+     b''.join(b'X-Header-%04d: %s\r\n' % (i, b'v' * 23)
+              for i in range(2000)) + b'\r\n', 431),
+    ('head of 20 KB (60 lines)', b'GET / HTTP/1.1\r\nHost: x\r\n' +
+     b''.join(b'X-L%d: %s\r\n' % (i, b'v' * 330) for i in range(60)) +
+     b'\r\n', 431),
+    ('body of 20 KB announced', b'POST /echo HTTP/1.1\r\nHost: x\r\n'
+     b'Content-Type: application/json\r\nContent-Length: 20000\r\n\r\n',
+     413),
+    ('malformed request line', b'GET  / HTTP/1.1\r\nHost: x\r\n\r\n', 400),
+    ('bad JSON body', b'POST /echo HTTP/1.1\r\nHost: x\r\n'
+     b'Content-Type: application/json\r\nContent-Length: 3\r\n\r\n{{{',
+     400),
+    ('head never finished (header timeout)', b'GET / HTTP/1.1\r\nHo',
+     None),
+    ('body never sent (body timeout)', b'POST /echo HTTP/1.1\r\nHost: x\r\n'
+     b'Content-Type: application/json\r\nContent-Length: 10\r\n\r\n{',
+     None),
+]
+
+
+def limits_at(lib, heap):
+    """[(case, expected, got)] for the four-route app at ``heap``; None if
+    the app does not start there."""
+    proc, port = launch('plain.py', ['PORT'], lib, 'micropython', heap)
+    if proc is None:
+        return None
+    rows = []
+    try:
+        for what, data, want in LIMIT_CASES:
+            rows.append((what, want, _exchange(port, data)))
+        # more clients in flight than max_connections (8): the rest 503
+        socks = []
+        for _ in range(12):
+            s = socket.create_connection(('127.0.0.1', port), timeout=8)
+            s.sendall(b'GET /stream HTTP/1.1\r\nHost: x\r\n\r\n')
+            socks.append(s)
+        codes = []
+        for s in socks:
+            got = b''
+            try:
+                while b'\r\n' not in got:
+                    chunk = s.recv(4096)
+                    if not chunk:
+                        break
+                    got += chunk
+            except OSError:
+                pass
+            s.close()
+            codes.append(int(got.split()[1]) if got.startswith(b'HTTP/')
+                         else None)
+        rows.append(('12 clients in flight at once', 503,
+                     503 if 503 in codes and codes.count(200) >= 8 else
+                     ' '.join(map(str, codes))))
+        rows.append(('still serving after all that', 200,
+                     http_get(port, '/')[0]))
+    finally:
+        proc.kill()
+        proc.wait()
+    return rows
+
+
 def main():
     if not MP or not MPY_CROSS:
         sys.exit('needs micropython and mpy-cross: run it with make '
@@ -497,6 +591,20 @@ def main():
                   name, size, int(mp_run(image, IMPORT_RAM).stdout),
                   ready - during,
                   heap and heap - (size + 1023) // 1024))
+    print()
+    print('The four-route app (bench/apps/plain.py) as .mpy at a 64 KB heap:'
+          ' the answer to each limit of the README\'s table (None: the '
+          'connection is closed, as for the timeouts):')
+    print()
+    print('| case | expected | %s |' % ' | '.join(frameworks))
+    print('|---|---|%s' % ('---|' * len(frameworks)))
+    results = {name: limits_at(libs[name], '64k') for name in frameworks}
+    for i, (what, _, want) in enumerate(LIMIT_CASES + [
+            ('12 clients in flight at once', None, 503),
+            ('still serving after all that', None, 200)]):
+        print('| %s | %s | %s |' % (what, want, ' | '.join(
+            'does not start' if results[n] is None else
+            str(results[n][i][2]) for n in frameworks)))
     print()
     print('Size ledger (ours; .mpy bytes and import RAM of each part):')
     print()

@@ -77,6 +77,7 @@ def _instructions(lib, n, keep_alive):
     import tempfile
     import time
     out = tempfile.mktemp(suffix='.callgrind')
+    log = tempfile.TemporaryFile()  # what the app prints, for an error
     port = footprint.free_port()
     cmd, env = footprint.mp_command(lib, '256k')
     # the interpreter itself, not a launcher script that starts it (a
@@ -87,19 +88,24 @@ def _instructions(lib, n, keep_alive):
     proc = subprocess.Popen(
         ['valgrind', '--tool=callgrind', '--callgrind-out-file=' + out] +
         cmd + [os.path.join(footprint.HERE, 'apps', 'hello.py'), str(port)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        env=env, stdout=log, stderr=subprocess.DEVNULL)
     try:
-        assert proc.stdout.readline().startswith(b'READY')
-        for _ in range(300):  # valgrind starts slowly
+        for _ in range(600):  # valgrind starts slowly
             try:
                 _hello_client(port, 20, keep_alive)
                 break
             except (OSError, AssertionError):
                 time.sleep(0.1)
-        _hello_client(port, n, keep_alive)
+        try:
+            _hello_client(port, n, keep_alive)
+        except (OSError, AssertionError) as exc:
+            log.seek(0)
+            raise AssertionError('%r; the app printed: %s' % (
+                exc, log.read()[-2000:].decode(errors='replace')))
     finally:
         proc.send_signal(signal.SIGINT)
         proc.wait(60)
+        log.close()
     with open(out) as f:
         total = [line for line in f
                  if line.startswith(('summary:', 'totals:'))][-1]
@@ -117,7 +123,7 @@ def instructions_per_request(lib, keep_alive):
             try:
                 counts.append(_instructions(lib, n, keep_alive))
                 break
-            except (OSError, AssertionError):
+            except AssertionError:
                 if attempt == 2:  # (a run under valgrind can stall)
                     raise
     return (counts[1] - counts[0]) // 200

@@ -3,7 +3,7 @@ from microdot import AsyncBytesIO
 from microdot.http import ProtocolError, Reader, NoCaseDict, \
     parse_request_line, check_head, check_host, add_header, parse_cookies, \
     reason_phrase
-from microdot.body import Body
+from microdot.body import Body, read_exactly
 from microdot.forms import MultiDict, urldecode, parse_urlencoded
 from support import run, raises, araises, Stream
 
@@ -150,7 +150,7 @@ def test_reader_lines_across_partial_reads():
         rd = Reader(Stream(b'line one\r\nline two\nrest', step=3))
         assert await rd.line(100, 400) == b'line one'
         assert await rd.line(100, 400) == b'line two'
-        assert await rd.readexactly(4) == b'rest'
+        assert await read_exactly(rd, 4) == b'rest'
         assert await rd.line(100, 400) is None
     run(go())
 
@@ -191,7 +191,7 @@ def test_chunked_body():
             b'NEXT')
         assert await body.read() == b'hello, world'
         assert body.done and await body.read() == b''
-        assert await rd.readexactly(4) == b'NEXT'  # next request is intact
+        assert await read_exactly(rd, 4) == b'NEXT'  # next request is intact
     run(go())
 
 
@@ -218,7 +218,7 @@ def test_content_length_body_and_drain():
         body = Body(rd, 10, False, 100)
         assert await body.read(4) == b'0123'
         assert await body.drain(100)
-        assert await rd.readexactly(3) == b'GET'
+        assert await read_exactly(rd, 3) == b'GET'
         rd = Reader(Stream(b'0123456789'))
         body = Body(rd, 10, False, 100)
         assert not await body.drain(5)  # too much left: close instead

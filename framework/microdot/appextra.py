@@ -2,7 +2,7 @@
 sub-applications, the methods allowed on a path (OPTIONS, 405) and the
 exception handlers.  Loaded on first use."""
 import gc
-from microdot.helpers import invoke_handler, print_exception, mro, \
+from microdot.helpers import invoke_handler, print_exception, \
     is_disconnect
 from microdot.http import ProtocolError
 from microdot.routing import URLPattern
@@ -36,6 +36,18 @@ def allow(app, path):
     if app.options_handler:
         out.append('OPTIONS')
     return ', '.join(out)
+
+
+def mro(cls):
+    """Classes to try, most specific first, when matching exception
+    handlers."""
+    if hasattr(cls, '__mro__'):
+        return cls.__mro__
+    # MicroPython: depth-first walk, keeping the last of any duplicates
+    order = [cls]
+    for base in cls.__bases__:
+        order += mro(base)
+    return [c for i, c in enumerate(order) if c not in order[i + 1:]]
 
 
 def _exception_handler(app, req, exc):

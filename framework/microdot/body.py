@@ -14,6 +14,13 @@ from microdot.http import ProtocolError, HEXDIGITS
 _HEX = HEXDIGITS.encode()
 
 
+def expects_continue(version, headers):
+    """True when the client waits for ``100 Continue`` before it sends the
+    body (RFC 9110, section 10.1.1; an HTTP/1.0 client never waits)."""
+    return version != '1.0' and \
+        headers.get('Expect', '').lower() == '100-continue'
+
+
 async def read_exactly(stream, n, strict=True):
     """``n`` bytes from ``stream`` (async ``read(n)``).  Strict: EOFError if
     it ends first; else what came before the end."""

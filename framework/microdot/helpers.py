@@ -86,14 +86,3 @@ def vary(request, name):
     adds it to the response's ``Vary``)."""
     request.ext('vary', set).add(name)
 
-
-def mro(cls):
-    """Classes to try, most specific first, when matching exception
-    handlers."""
-    if hasattr(cls, '__mro__'):
-        return cls.__mro__
-    # MicroPython: depth-first walk, keeping the last of any duplicates
-    order = [cls]
-    for base in cls.__bases__:
-        order += mro(base)
-    return [c for i, c in enumerate(order) if c not in order[i + 1:]]

@@ -188,8 +188,15 @@ def check_host(headers, version, line=b''):
             return 'Missing Host'
     elif ', ' in host:
         return 'Repeated Host'
-    elif host and _bad_host(host.encode()):
-        return 'Bad Host'
+    elif host:
+        b = host.encode()
+        if min(b) < 33 or max(b) > 126:
+            return 'Bad Host'
+        r = b.replace(b'.', b'').replace(b':', b'')
+        # the usual address or name is settled in C
+        if not r.isdigit() and not r.isalpha() and \
+                _any_of(b'/\\@?#"<>{}|^`', b):
+            return 'Bad Host'
     if line and max(line) > 126:
         return 'Bad request target'
 
@@ -213,25 +220,9 @@ def check_head(headers, version):
     return int(cl), False
 
 
-def _bad_host(b):
-    if min(b) < 33 or max(b) > 126:
-        return True
-    r = b.replace(b'.', b'').replace(b':', b'')
-    if r.isdigit() or r.isalpha():
-        return False  # the usual address or name, settled in C
-    return _any_of(b'/\\@?#"<>{}|^`', b)
-
-
 def connection_tokens(headers):
     value = headers.get('Connection')
     return [t.strip().lower() for t in value.split(',')] if value else ()
-
-
-def expects_continue(version, headers):
-    """True when the client waits for ``100 Continue`` before it sends the
-    body (RFC 9110, section 10.1.1; an HTTP/1.0 client never waits)."""
-    return version != '1.0' and \
-        headers.get('Expect', '').lower() == '100-continue'
 
 
 def wants_keep_alive(version, headers):
@@ -352,10 +343,6 @@ class Reader:
                 if self.buffered():
                     raise ProtocolError(400, 'Incomplete line')
                 return None
-
-    async def readexactly(self, n):
-        from microdot.body import read_exactly
-        return await read_exactly(self, n)
 
     async def read(self, n):
         if not self.buffered():  # large reads bypass the buffer

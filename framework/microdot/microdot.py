@@ -4,7 +4,8 @@ from microdot import Microdot, HTTPException, abort, Request, Response, \
     redirect, send_file  # noqa: F401
 from microdot.body import AsyncBytesIO  # noqa: F401
 from microdot.forms import urldecode, urlencode  # noqa: F401
-from microdot.helpers import invoke_handler, print_exception, mro, \
+from microdot.helpers import invoke_handler, print_exception, \
     MUTED_SOCKET_ERRORS  # noqa: F401
+from microdot.appextra import mro  # noqa: F401
 
 urldecode_str = urldecode_bytes = urldecode

@@ -1,8 +1,7 @@
 """The ``Request`` object handlers receive."""
 from microdot.helpers import json
 from microdot.http import ProtocolError, NoCaseDict, Reader, \
-    parse_request_line, add_header, check_head, check_host, parse_cookies, \
-    expects_continue
+    parse_request_line, add_header, check_head, check_host, parse_cookies
 
 
 class Request:
@@ -49,7 +48,8 @@ class Request:
     _args = None
     _json = None
     _form = None
-    _files = None
+    #: Uploaded files (set by the multipart extension).
+    files = None
     _ext = None
 
     def __init__(self, app, client_addr, method, url, http_version, headers,
@@ -81,7 +81,9 @@ class Request:
         cookie = headers.get('Cookie')
         self.cookies = parse_cookies(cookie) if cookie else {}
         self.g = Request.G()
-        self._body = body if body is not None else b''
+        #: The body as bytes (empty if it is larger than
+        #: ``max_body_length``: then read ``stream``).
+        self.body = body if body is not None else b''
         self._stream = stream
         self.sock = sock
 
@@ -130,7 +132,7 @@ class Request:
         body = None
         data = b''
         if length or chunked:  # most requests have no body: no Body then
-            from microdot.body import Body, read_exactly
+            from microdot.body import Body, read_exactly, expects_continue
             body = Body(rd, length, chunked, Request.max_content_length,
                         expects_continue(version, headers))
             most = Request.max_body_length
@@ -167,18 +169,12 @@ class Request:
         return self._args
 
     @property
-    def body(self):
-        """The body as bytes (empty if it is larger than
-        ``max_body_length``: then read ``stream``)."""
-        return self._body
-
-    @property
     def stream(self):
         """The body as an async stream (``await stream.read(n)``)."""
         if self._stream is None:
             from microdot.body import Body
             self._stream = Body(None)
-            self._stream.pre = self._body
+            self._stream.pre = self.body
         return self._stream
 
     def _mime(self):
@@ -208,15 +204,6 @@ class Request:
     def form(self, value):
         # a body parser of an extension (multipart) fills it in
         self._form = value
-
-    @property
-    def files(self):
-        """Uploaded files (set by the multipart extension)."""
-        return self._files
-
-    @files.setter
-    def files(self, value):
-        self._files = value
 
     def ext(self, name, make=None):
         """The framework's own state for this request under ``name``
