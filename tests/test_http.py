@@ -248,3 +248,65 @@ def test_async_bytes_io():
         assert await s.read() == b'd'
         assert await s.read() == b''
     run(go())
+
+
+def test_response_framing_matrix():
+    from microdot.http import response_framing, NO_BODY, LENGTH, CHUNKED, \
+        UNTIL_CLOSE
+
+    def frame(version='1.1', status=200, head=False, headers=None, size=5,
+              keep=True):
+        return response_framing(version, status, head,
+                                NoCaseDict(headers or {}), size, keep)
+    # known length: Content-Length, the connection stays if it may
+    assert frame() == (['Content-Length: 5'], LENGTH, True)
+    assert frame(keep=False) == (['Content-Length: 5', 'Connection: close'],
+                                 LENGTH, False)
+    # HTTP/1.0 keeps the connection only when asked, and says so
+    assert frame('1.0') == (['Content-Length: 5', 'Connection: keep-alive'],
+                            LENGTH, True)
+    assert frame('1.0', keep=False) == (['Content-Length: 5'], LENGTH, False)
+    # unknown length: chunked on 1.1 when the connection stays, else the
+    # body ends with the connection
+    assert frame(size=None) == (['Transfer-Encoding: chunked'], CHUNKED,
+                                True)
+    assert frame(size=None, keep=False) == (['Connection: close'],
+                                            UNTIL_CLOSE, False)
+    assert frame('1.0', size=None) == ([], UNTIL_CLOSE, False)
+    # no body: HEAD shows the length a GET would get; 1xx, 204, 304 none
+    assert frame(head=True) == (['Content-Length: 5'], NO_BODY, True)
+    assert frame(head=True, size=None) == ([], NO_BODY, True)
+    for status in (101, 204, 304):
+        assert frame(status=status, size=0) == ([], NO_BODY, True)
+        assert frame(status=status, size=0, keep=False) == (
+            ['Connection: close'], NO_BODY, False)
+    # the app's own Content-Length: trusted when it matches, else the
+    # connection closes after the body
+    assert frame(headers={'Content-Length': '5'}) == ([], LENGTH, True)
+    assert frame(headers={'Content-Length': '9'}) == (
+        ['Connection: close'], UNTIL_CLOSE, False)
+    assert frame(headers={'Content-Length': '9'}, size=None) == (
+        [], LENGTH, True)
+    # the app's Connection: close ends the connection, and is not repeated
+    assert frame(headers={'Connection': 'close'}) == (
+        ['Content-Length: 5'], LENGTH, False)
+
+
+def test_keep_alive_asked_or_refused():
+    from microdot.http import wants_keep_alive
+
+    def wants(version, connection=None):
+        h = NoCaseDict({'Connection': connection} if connection else {})
+        return wants_keep_alive(version, h)
+    assert wants('1.1') and not wants('1.1', 'close')
+    assert not wants('1.1', 'Keep-Alive, Close')
+    assert not wants('1.0') and wants('1.0', 'keep-alive')
+    assert wants('1.0', 'Keep-Alive, Upgrade')
+
+
+def test_expects_continue():
+    from microdot.body import expects_continue
+    h = NoCaseDict({'Expect': '100-Continue'})
+    assert expects_continue('1.1', h)
+    assert not expects_continue('1.0', h)  # an HTTP/1.0 client never waits
+    assert not expects_continue('1.1', NoCaseDict())

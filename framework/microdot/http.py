@@ -20,7 +20,10 @@ class ProtocolError(ValueError):
 def reason_phrase(status):
     if status == 200:
         return 'OK'
-    from microdot.reasons import reason  # the table loads on first use
+    try:
+        from microdot.reasons import reason  # the table loads on first use
+    except MemoryError:
+        return 'Error'  # no room for the table now; the status says it
     return reason(status)
 
 
@@ -71,22 +74,20 @@ class NoCaseDict(dict):
         if initial_dict:
             self.update(initial_dict)
 
-    def _key(self, key):
-        if super().get(key, _NO) is not _NO:
-            return key
-        return self.keymap.get(key.lower(), key)
-
     def __setitem__(self, key, value):
         super().__setitem__(self.keymap.setdefault(key.lower(), key), value)
 
     def __getitem__(self, key):
-        return super().__getitem__(self._key(key))
+        value = super().get(key, _NO)
+        if value is _NO:
+            return super().__getitem__(self.keymap.get(key.lower(), key))
+        return value
 
     def __delitem__(self, key):
         super().__delitem__(self.keymap.pop(key.lower(), key))
 
     def __contains__(self, key):
-        return super().get(self._key(key), _NO) is not _NO
+        return self.get(key, _NO) is not _NO
 
     def get(self, key, default=None):
         value = super().get(key, _NO)

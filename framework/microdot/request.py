@@ -115,19 +115,26 @@ class Request:
         first = line
         headers = NoCaseDict()
         n = size = 0
-        while True:
-            line = rd.take_line(limit, 431)
-            if line is None:
-                line = await rd.line(limit, 431)
+        try:
+            while True:
+                line = rd.take_line(limit, 431)
                 if line is None:
-                    raise ProtocolError(400, 'Incomplete request head')
-            if not line:
-                break
-            n += 1
-            size += len(line)
-            if n > Request.max_headers or size > Request.max_head_length:
-                raise ProtocolError(431, 'Headers too large')
-            add_header(headers, line)
+                    line = await rd.line(limit, 431)
+                    if line is None:
+                        raise ProtocolError(400, 'Incomplete request head')
+                if not line:
+                    break
+                n += 1
+                size += len(line)
+                if n > Request.max_headers or \
+                        size > Request.max_head_length:
+                    raise ProtocolError(431, 'Headers too large')
+                add_header(headers, line)
+        except MemoryError:
+            # a head within the limits, but more than this board has free
+            # now: too large all the same
+            headers = None
+            raise ProtocolError(431, 'Headers too large for free memory')
         length, chunked = check_head(headers, version)
         body = None
         data = b''
