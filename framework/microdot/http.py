@@ -92,6 +92,8 @@ class NoCaseDict(dict):
     def get(self, key, default=None):
         value = super().get(key, _NO)
         if value is _NO:
+            if not self:
+                return default  # (a response's own headers, often)
             value = super().get(self.keymap.get(key.lower(), key), default)
         return value
 
@@ -255,7 +257,8 @@ def response_framing(version, status, head, headers, size, keep):
     connection stays open after it."""
     lines = []
     cl = headers.get('Content-Length')
-    if keep and 'close' in connection_tokens(headers):
+    conn = headers.get('Connection')
+    if keep and conn and 'close' in connection_tokens(headers):
         keep = False
     if head or status < 200 or status == 204 or status == 304:
         framing = NO_BODY
@@ -276,7 +279,7 @@ def response_framing(version, status, head, headers, size, keep):
         lines.append('Transfer-Encoding: chunked')
     else:
         framing, keep = UNTIL_CLOSE, False
-    if 'Connection' not in headers:
+    if conn is None:
         if version != '1.0' and not keep:
             lines.append('Connection: close')
         elif version == '1.0' and keep:
