@@ -586,3 +586,34 @@ def test_utemplate_autoescape_false_renders_as_microdot():
     finally:
         Template.initialize(here + '/templates')
 
+
+
+def test_vary_set_on_g_by_a_microdot_app():
+    # Microdot 2.x apps name response variance in request.g._vary; the
+    # framework's own extensions keep theirs apart (request.ext), and both
+    # reach the Vary header
+    from microdot.helpers import vary
+    app = Microdot()
+
+    @app.route('/')
+    async def index(req):
+        req.g._vary = {'Accept'}
+        vary(req, 'Cookie')
+        return '', {'Vary': 'Origin'}
+    res = run(TestClient(app).get('/'))
+    assert sorted(res.headers['Vary'].split(', ')) == [
+        'Accept', 'Cookie', 'Origin']
+
+
+def test_file_length_as_the_wire_shows_it():
+    # the test client shows what a kept connection carries: the file's
+    # length (a closing HTTP/1.0 connection needs none, as in Microdot)
+    import io
+    from microdot import Response
+    app = Microdot()
+
+    @app.route('/')
+    async def index(req):
+        return Response(body=io.BytesIO(b'0123456789'))
+    res = run(TestClient(app).get('/'))
+    assert res.headers['Content-Length'] == '10' and res.body == b'0123456789'

@@ -227,6 +227,9 @@ class Microdot:
                 from microdot.appextra import allow
                 res.headers['Allow'] = allow(self, req.path)
             vary = req.ext('vary')
+            old = getattr(req.g, '_vary', None)  # Microdot 2.x apps set it
+            if old:
+                vary = old | vary if vary else old
             if vary:
                 have = res.headers.get('Vary')
                 names = [v.strip() for v in have.split(',')] if have else []

@@ -68,7 +68,10 @@ class Response:
             size = len(body) if body else 0
         else:
             from microdot.stream import size_of
-            size = size_of(body)  # a file's length, None for a stream
+            # a file's length (looked up only where framing needs it, as
+            # Microdot sends a file on a closing connection), None for a
+            # stream
+            size = size_of(body, keep)
         return response_framing(version, self.status_code, self.is_head,
                                 self.headers, size, keep)
 

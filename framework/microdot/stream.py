@@ -3,10 +3,10 @@ with the first response whose body is not bytes."""
 from microdot.helpers import iscoroutine
 
 
-def size_of(body):
-    """Bytes left in a seekable file body, None for a stream of unknown
-    length; ValueError for a body that cannot be sent (refused before the
-    head goes out, so the client gets a 500)."""
+def size_of(body, files=True):
+    """Bytes left in a seekable file body (unless not ``files``), None for
+    a stream of unknown length; ValueError for a body that cannot be sent
+    (refused before the head goes out, so the client gets a 500)."""
     if not isinstance(body, str) and not hasattr(body, 'read') and \
             not hasattr(body, '__next__') and \
             not hasattr(body, '__anext__'):
@@ -14,7 +14,7 @@ def size_of(body):
                          type(body).__name__)
     if isinstance(body, str):
         return len(body.encode())
-    if not hasattr(body, 'seek') or not hasattr(body, 'tell'):
+    if not files or not hasattr(body, 'seek') or not hasattr(body, 'tell'):
         return None
     try:
         pos = body.tell()
