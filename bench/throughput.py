@@ -204,8 +204,10 @@ def write(results, args):
         lines.append('| %s | %s | %d | %s | %s | %s | %s | %s | %d / %d |' % (
             label(runtime, heap), 'on' if ka else 'off',
             c, cell(o), cell(m), cell(b),
+            # (no ratio to a framework that answered under 1 req/s or
+            # crashed: it would only say how soon it crashed)
             '%.2f' % (o['rps_median'] / m['rps_median'])
-            if m['rps_median'] else '-',
+            if m['rps_median'] >= 1 and m['server_survived'] else '-',
             '%.0f%%' % (100 * o['rps_median'] / b['rps_median'])
             if b['rps_median'] else '-', o['errors'], m['errors']))
     with open(os.path.join(RESULTS, 'throughput.md'), 'w') as f:
