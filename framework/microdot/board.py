@@ -191,7 +191,9 @@ def connect(config='ppp.json', wifi_config='wifi.json'):
 
 def announce(ip, port=80, scheme='http'):
     """Print the line that says the app is up, for people and for the
-    hardware-in-the-loop suite: ``MICRODOT-READY http://<ip>:<port>/``."""
+    hardware-in-the-loop suite: ``MICRODOT-READY http://<ip>:<port>/``.
+    Called just before ``app.run()``, it comes a moment before the server
+    listens: a client retries a refused first connection."""
     url = '%s://%s:%d/' % (scheme, ip, port)
     print(READY + ' ' + url)
     return url

@@ -116,7 +116,28 @@ class Device:
         self._stop = False
         self._reader = threading.Thread(target=self._drain, daemon=True)
         self._reader.start()
+        self._wait_listening(deadline)
         return self.url
+
+    def _wait_listening(self, deadline):
+        # the ready line comes just before app.run() binds its socket: a
+        # slow board (the emulated one runs at a third of real speed) may
+        # take a moment more to listen, as any client of a board that has
+        # just booted finds
+        import socket
+        from urllib.parse import urlsplit
+        u = urlsplit(self.url)
+        while True:
+            try:
+                socket.create_connection(
+                    (u.hostname, u.port or 80), timeout=5).close()
+                return
+            except OSError:
+                if time.time() > deadline:
+                    raise RuntimeError('the app reported ready but does '
+                                       'not accept connections at ' +
+                                       self.url)
+                time.sleep(0.2)
 
     def _drain(self):
         s = self.t.serial
