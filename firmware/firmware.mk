@@ -24,6 +24,14 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 ifeq ($(PORT_NAME),unix)
 PORT_MAKE = $(MAKE) -C $(MICROPY_DIR)/ports/unix VARIANT_DIR=$(BOARD_PATH) \
 	BUILD=$(FW_BUILD) PROG=micropython
+else ifeq ($(PORT_NAME),esp32)
+# The esp32 port's CMake would build mpy-cross itself with a make that
+# inherits our BUILD= (through MAKEFLAGS) and regenerates mpy-cross's
+# headers in the firmware's build folder; the mpy-cross built above is
+# given instead.
+PORT_MAKE = MICROPY_MPYCROSS=$(abspath $(MICROPY_DIR))/mpy-cross/build/mpy-cross \
+	$(MAKE) -C $(MICROPY_DIR)/ports/esp32 BOARD_DIR=$(BOARD_PATH) \
+	BUILD=$(FW_BUILD)
 else
 PORT_MAKE = $(MAKE) -C $(MICROPY_DIR)/ports/$(PORT_NAME) BOARD_DIR=$(BOARD_PATH) \
 	BUILD=$(FW_BUILD)

@@ -68,8 +68,8 @@ def main(board, out_dir):
                 subprocess.run([mpy_cross, '-o', out, src], check=True)
                 total += os.path.getsize(out)
         print('microdot bytecode (.mpy, as frozen): %d bytes' % total)
-    frozen = [p for p in glob.glob(os.path.join(build, '**', 'frozen_content*.o*'),
-                                   recursive=True)]
+    frozen = glob.glob(os.path.join(build, '**', 'frozen_content*.o*'),
+                       recursive=True)
     if frozen:
         fz = sections(size_tool, frozen[0])
         total = sum(v for k, v in fz.items()
@@ -78,7 +78,9 @@ def main(board, out_dir):
     elf = ([p for p in glob.glob(os.path.join(out_dir, '*.elf'))] or
            [os.path.join(out_dir, 'micropython')])[0]
     sec = sections(size_tool, elf)
-    if 'FLASH_APP_KB' in s:
+    if port == 'esp32':
+        esp32_report(build, out_dir)
+    elif 'FLASH_APP_KB' in s:
         internal = sum(v for k, v in sec.items() if k in (
             '.isr_vector', '.text', '.data', '.rodata', '.boot2',
             '.binary_info', '.ARM.exidx', '.ARM', '.flash_begin',
@@ -95,6 +97,45 @@ def main(board, out_dir):
         extk = int(s['FLASH_EXT_KB']) * 1024
         print('external QSPI flash: %d of %d bytes used, %d free' % (
             ext, extk, extk - ext))
+
+
+def app_partition(table):
+    """(offset, size) of the first app partition of an ESP-IDF partition
+    table image (32-byte entries: magic 0xAA50, type, subtype, offset,
+    size, label, flags)."""
+    for i in range(0, len(table) - 31, 32):
+        e = table[i:i + 32]
+        if e[:2] != b'\xaa\x50':
+            break
+        if e[2] == 0:  # type app: factory or ota_0
+            return (int.from_bytes(e[4:8], 'little'),
+                    int.from_bytes(e[8:12], 'little'))
+    return None
+
+
+def esp32_report(build, out_dir):
+    """Program flash of an ESP32 image: the app (micropython.bin) against
+    its partition, and where esptool writes each part."""
+    import json
+    app = os.path.join(out_dir, 'micropython.bin')
+    table = os.path.join(build, 'partition_table', 'partition-table.bin')
+    if os.path.exists(app) and os.path.exists(table):
+        with open(table, 'rb') as f:
+            part = app_partition(f.read())
+        if part:
+            used = os.path.getsize(app)
+            print('program flash: %d of %d bytes used, %d free (%.1f%%)' % (
+                used, part[1], part[1] - used,
+                100.0 * (part[1] - used) / part[1]))
+    args = os.path.join(build, 'flasher_args.json')
+    if os.path.exists(args):
+        with open(args) as f:
+            files = json.load(f).get('flash_files', {})
+        parts = ', '.join('%s at %s' % (os.path.basename(v), k)
+                          for k, v in sorted(files.items(),
+                                             key=lambda kv: int(kv[0], 16)))
+        first = min(files, key=lambda k: int(k, 16)) if files else None
+        print('flash: firmware.bin at %s (it holds %s)' % (first, parts))
 
 
 if __name__ == '__main__':
