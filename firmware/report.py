@@ -45,8 +45,10 @@ def main(board, out_dir):
     s = board_settings(board)
     port = s['PORT_NAME']
     build = os.path.join(out_dir, 'build')
+    # the compiler the port used: the ESP32-S3 has a toolchain of its own
     prefix = '' if port == 'unix' else (
-        'xtensa-esp32-elf-' if port == 'esp32' else 'arm-none-eabi-')
+        'xtensa-%s-elf-' % s.get('CHIP', 'esp32') if port == 'esp32'
+        else 'arm-none-eabi-')
     size_tool = prefix + 'size'
     cc = (run([prefix + 'gcc', '--version']).splitlines() or ['?'])[0]
     print('board: %s (%s port, upstream %s)' % (board, port,
