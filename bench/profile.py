@@ -173,9 +173,12 @@ def main():
         lines += ['', '**CPU instructions per request** (valgrind\'s '
                   'callgrind, the unix port, the framework as .mpy; the '
                   'difference of a 300-request and a 100-request run after '
-                  '20 to warm up, so start-up and exit cancel out; '
-                  'instruction counts do not depend on what else the '
-                  'machine runs)', '',
+                  '20 to warm up, so start-up and exit cancel out. '
+                  'Instructions, unlike seconds, do not grow with the '
+                  'machine\'s other load, except for work done per second '
+                  'of run: our server checks deadlines 4 times a second '
+                  'and reads the free heap at most every 20 ms, so a '
+                  'slower run counts a few percent more)', '',
                   '| | ours | Microdot 2.7.0 | ratio |', '|---|---|---|---|']
         for ka, label in ((True, 'keep-alive'),
                           (False, 'a connection per request')):
