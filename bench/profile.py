@@ -177,8 +177,9 @@ def main():
                   'Instructions, unlike seconds, do not grow with the '
                   'machine\'s other load, except for work done per second '
                   'of run: our server checks deadlines 4 times a second '
-                  'and reads the free heap at most every 20 ms, so a '
-                  'slower run counts a few percent more)', '',
+                  'and reads the free heap at most every 20 ms, so a run '
+                  'slowed by other load counts more: up to a fifth more '
+                  'was seen)', '',
                   '| | ours | Microdot 2.7.0 | ratio |', '|---|---|---|---|']
         for ka, label in ((True, 'keep-alive'),
                           (False, 'a connection per request')):
