@@ -4,6 +4,7 @@ remember-me cookies.  Needs ``microdot.session.Session``."""
 import time
 from microdot.helpers import invoke_handler, wraps
 from microdot.response import Response
+from microdot.session import session_of
 
 
 class Login:
@@ -22,10 +23,10 @@ class Login:
         return f
 
     def _session(self, request):
-        return request.app._session.get(request)
+        return session_of(request.app).get(request)
 
     def _remember(self, request, days, user_id=None):
-        store = request.app._session
+        store = session_of(request.app)
         value = store.encode({'user_id': user_id, 'days': days,
                               'exp': time.time() + days * 86400})
 
@@ -33,7 +34,7 @@ class Login:
         def _set(request, response):
             response.set_cookie(self.remember_cookie, value,
                                 max_age=days * 86400,
-                                **store._options(request))
+                                **store.options_for(request))
             return response
 
     def _user_id(self, request):
@@ -42,7 +43,7 @@ class Login:
             return session['_user_id']
         cookie = request.cookies.get(self.remember_cookie)
         if cookie:
-            payload = request.app._session.decode(cookie)
+            payload = session_of(request.app).decode(cookie)
             user_id = payload.get('user_id')
             if user_id:
                 # a new session from the cookie, marked not fresh

@@ -18,11 +18,11 @@ class SessionDict(dict):
 
     def save(self):
         """Send the session back to the client with the response."""
-        self.request.app._session.update(self.request, self)
+        session_of(self.request.app).update(self.request, self)
 
     def delete(self):
         """Remove the session cookie from the client."""
-        self.request.app._session.delete(self.request)
+        session_of(self.request.app).delete(self.request)
 
 
 class Session:
@@ -56,7 +56,9 @@ class Session:
                              'Session(app, secret_key=...)')
         return key
 
-    def _options(self, request):
+    def options_for(self, request):
+        """The cookie options for ``request``: ``cookie_options``, with
+        ``secure`` on an HTTPS request unless they say otherwise."""
         opts = self.cookie_options
         if 'secure' not in opts and request.scheme == 'https':
             opts = dict(opts, secure=True)
@@ -82,7 +84,7 @@ class Session:
         @request.after_request
         def _set(request, response):
             response.set_cookie(self.cookie_name, value,
-                                **self._options(request))
+                                **self.options_for(request))
             return response
 
     def delete(self, request):
@@ -90,7 +92,7 @@ class Session:
         @request.after_request
         def _delete(request, response):
             response.delete_cookie(self.cookie_name,
-                                   **self._options(request))
+                                   **self.options_for(request))
             return response
 
     def encode(self, payload, secret_key=None):
@@ -103,10 +105,19 @@ class Session:
         return jwt_decode(session, self._key(secret_key)) or {}
 
 
+def session_of(app):
+    """The ``Session`` that ``app`` was initialised with."""
+    store = getattr(app, '_session', None)  # Microdot's attribute for it
+    if store is None:
+        raise RuntimeError('no Session for this app: Session(app, '
+                           'secret_key=...)')
+    return store
+
+
 def with_session(f):
     """Decorator: the handler is called as ``f(request, session, ...)``."""
     @wraps(f)
     async def wrapper(request, *args, **kwargs):
         return await invoke_handler(
-            f, request, request.app._session.get(request), *args, **kwargs)
+            f, request, session_of(request.app).get(request), *args, **kwargs)
     return wrapper
