@@ -357,6 +357,7 @@ class Reader:
 
 
 _date = [None, None]  # the second the Date line below was made for, and it
+_now = getattr(__import__('time'), 'time', None)  # looked up once
 
 
 def _date_line(t):
@@ -382,12 +383,12 @@ def date_line(t=None):
     None before 2025: that is a clock nobody set (a board reads 2000-01-01
     until NTP or the app sets it), and no Date is better than a wrong one
     (RFC 9110, section 6.6.1)."""
-    import time
     if t is None:
-        if not hasattr(time, 'time'):
+        if _now is None:
             return None  # a port with no clock at all (QEMU's)
-        t = int(time.time())
+        t = int(_now())
     if t != _date[0]:
+        import time
         _date[0] = t
         t = time.gmtime(t) if hasattr(time, 'gmtime') else (0,)
         _date[1] = _date_line(t) if t[0] >= 2025 else None
