@@ -2,6 +2,7 @@
 #
 #   make firmware BOARD=RPI_PICO_W MICROPY_DIR=/path/to/micropython
 #   make flash BOARD=ESP32_GENERIC SERIAL_PORT=/dev/ttyUSB0
+#   make flash BOARD=ESP32_GENERIC SERIAL_PORT=socket://127.0.0.1:5555  (download mode)
 #   make micropython              (clone the pinned MicroPython into MICROPY_DIR)
 #
 # Boards are the folders of boards/; each has a microdot.mk saying which
@@ -89,13 +90,22 @@ ifeq ($(PORT_NAME),rp2)
 endif
 
 # Flashing: the tool and addresses each chip needs.
+# FLASH_IMAGE: another image than the one make firmware left (esptool boards)
+FLASH_IMAGE ?= $(FW_OUT)/$(firstword $(IMAGES))
+# esptool resets a board into its bootloader with the USB-serial chip's DTR
+# and RTS lines, and back into the image after writing.  A socket:// port
+# (an emulator's UART, a raw TCP serial server) has no lines: the chip must
+# already be in download mode, and stays in it.  A serial device (and
+# rfc2217://, which carries the lines) gets esptool's defaults.
+ESPTOOL_RESET = $(if $(findstring socket://,$(SERIAL_PORT)),--before no_reset --after no_reset)
 flash:
 	@test -n "$(PORT_NAME)" || { echo "Unknown BOARD '$(BOARD)'; boards: $(BOARDS)"; exit 2; }
-	@test -f $(FW_OUT)/$(firstword $(IMAGES)) || { echo "No image in $(FW_OUT): run 'make firmware BOARD=$(BOARD)' first"; exit 2; }
+	@test -f $(FLASH_IMAGE) || { echo "No image $(FLASH_IMAGE): run 'make firmware BOARD=$(BOARD)' first"; exit 2; }
 ifeq ($(FLASH_METHOD),esptool)
 	@case "$(SERIAL_PORT)" in *://*) ;; *) test -n "$(SERIAL_PORT)" -a -e "$(SERIAL_PORT)" || { \
 		echo "make flash BOARD=$(BOARD) needs SERIAL_PORT=<serial device or pyserial URL> (given: '$(SERIAL_PORT)', not found)"; exit 2; };; esac
-	$(PYTHON) -m esptool --chip $(CHIP) --port $(SERIAL_PORT) --baud 460800 write_flash -z $(FLASH_OFFSET) $(FW_OUT)/firmware.bin
+	$(PYTHON) -m esptool --chip $(CHIP) --port $(SERIAL_PORT) --baud 460800 \
+		$(ESPTOOL_RESET) write_flash -z $(FLASH_OFFSET) $(FLASH_IMAGE)
 else ifeq ($(FLASH_METHOD),uf2)
 	@if command -v picotool >/dev/null; then \
 		picotool load -f -x $(FW_OUT)/firmware.uf2; \
