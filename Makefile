@@ -43,7 +43,8 @@ help:
 	@echo "make docs          build the documentation site (build/site), warnings as errors"
 	@echo "make hil-virtual   the hardware-in-the-loop suite against the virtual board"
 	@echo "make hil           the same against a board: HIL_PORT, HIL_BOARD, HIL_WIFI_SSID, HIL_WIFI_PSK"
-	@echo "make hil-emulated  the same against the real image in an emulator: BOARD=RPI_PICO_W RP2040_BOOTROM=<file> (root)"
+	@echo "make hil-emulated  the same against the real image in an emulator: BOARD=RPI_PICO_W RP2040_BOOTROM=<file> (root),"
+	@echo "                   or BOARD=ESP32_GENERIC [ESP32_QEMU=<qemu-system-xtensa>] (flashed with esptool)"
 	@echo "make virtual-board start a virtual board to try with mpremote"
 	@echo "make fuzz          coverage-guided fuzzing of the parsers (atheris, FUZZ_SECONDS=60)"
 	@echo "make soak          10,000 mixed requests against MicroPython at 64 KB; a report"
@@ -55,7 +56,7 @@ help:
 	@echo "make setup         create .venv and install the development dependencies (.[dev]) into it"
 	@echo "make firmware      BOARD=<board> MICROPY_DIR=<MicroPython $(MICROPYTHON_VERSION) tree>: image in firmware/build/<board>"
 	@echo "make firmware-all  every board whose toolchain is installed"
-	@echo "make flash         BOARD=<board> [SERIAL_PORT=<serial device>]: write the image to a board"
+	@echo "make flash         BOARD=<board> [SERIAL_PORT=<serial device or socket://host:port>]: write the image to a board"
 	@echo "make micropython   clone the pinned MicroPython into MICROPY_DIR (needs GitHub)"
 	@echo "make test-firmware boot and test the built images (unix, rp2040js, QEMU)"
 	@echo "make release       collect the built images, named and checksummed, in firmware/release"
@@ -153,11 +154,15 @@ hil: $(SETUP_STAMP)
 	@HIL_BACKEND=serial $(PYTHON) -m pytest -q -rfEs tests/hil \
 		--junitxml=$(HIL_REPORTS)/junit-$${HIL_BOARD:-board}.xml
 
-# The real image in an emulator (root; RP2040_BOOTROM=<B1 boot ROM> for the
-# rp2040js backend): make firmware BOARD=RPI_PICO_W first
+# The real image in an emulator, after make firmware BOARD=<board>:
+#   RPI_PICO_W     rp2040js, root, RP2040_BOOTROM=<B1 boot ROM>
+#   ESP32_GENERIC  QEMU for Xtensa with the esp32-picsimlab machine
+#                  (ESP32_QEMU=<qemu-system-xtensa>, else on PATH); the
+#                  image is flashed into it with make flash (esptool)
 EMULATED_BACKEND_RPI_PICO_W := rp2040js
+EMULATED_BACKEND_ESP32_GENERIC := esp32-qemu
 hil-emulated: $(SETUP_STAMP)
-	@test -n "$(EMULATED_BACKEND_$(BOARD))" || { echo "no emulator for $(BOARD) here; boards: RPI_PICO_W"; exit 2; }
+	@test -n "$(EMULATED_BACKEND_$(BOARD))" || { echo "no emulator for $(BOARD) here; boards: RPI_PICO_W ESP32_GENERIC"; exit 2; }
 	@mkdir -p $(HIL_REPORTS)
 	@HIL_BACKEND=$(EMULATED_BACKEND_$(BOARD)) HIL_BOARD=$(BOARD) $(WITH_VENV) \
 		$(PYTHON) -m pytest -q -rfEs tests/hil \

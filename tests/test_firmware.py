@@ -1,8 +1,9 @@
 """Firmware images built by ``make firmware`` from a MicroPython tree,
 booted and tested: the unix image runs its self-test, the Pico W image
 boots in the rp2040js emulator with microdot frozen in and passes the HIL
-suite there (over PPP), and the QEMU image (a Cortex-M3 board) runs this
-test suite.
+suite there (over PPP), the ESP32 image flashed with esptool into QEMU
+passes it there (over the emulator's Wi-Fi), and the QEMU image (a
+Cortex-M3 board) runs this test suite.
 
 Each test skips, saying what is missing, where the image or the emulator
 is not there: CI has no MicroPython tree to build from.
@@ -130,6 +131,17 @@ if not MICROPYTHON:
                  if line.startswith('FAIL ')]
         assert failed == 0 and passed >= 50, (m.group(0), fails)
 
+    def hil_suite(backend, board, timeout):
+        """The HIL suite against ``backend``: every case passes or skips."""
+        proc = subprocess.run(
+            [sys.executable, '-m', 'pytest', '-q', '-rfEs', '-p',
+             'no:cacheprovider', os.path.join(HERE, 'hil')],
+            cwd=ROOT, capture_output=True, text=True, timeout=timeout,
+            env=dict(os.environ, HIL_BACKEND=backend, HIL_BOARD=board))
+        print(proc.stdout[-3000:])
+        assert proc.returncode == 0, proc.stdout[-5000:] + proc.stderr[-2000:]
+        assert ' passed' in proc.stdout and ' failed' not in proc.stdout
+
     def test_pico_w_image_passes_the_hil_suite_in_rp2js():
         """The shipped Pico W image, in rp2040js, online over PPP: the
         whole HIL suite (``make hil-emulated``), about 6 minutes."""
@@ -138,12 +150,19 @@ if not MICROPYTHON:
         if os.geteuid() != 0 or not os.path.exists('/dev/net/tun'):
             pytest.skip('the emulated board\'s network needs root and '
                         '/dev/net/tun')
-        proc = subprocess.run(
-            [sys.executable, '-m', 'pytest', '-q', '-rfEs', '-p',
-             'no:cacheprovider', os.path.join(HERE, 'hil')],
-            cwd=ROOT, capture_output=True, text=True, timeout=1800,
-            env=dict(os.environ, HIL_BACKEND='rp2040js',
-                     HIL_BOARD='RPI_PICO_W'))
-        print(proc.stdout[-3000:])
-        assert proc.returncode == 0, proc.stdout[-5000:] + proc.stderr[-2000:]
-        assert ' passed' in proc.stdout and ' failed' not in proc.stdout
+        hil_suite('rp2040js', 'RPI_PICO_W', timeout=1800)
+
+    def test_esp32_image_passes_the_hil_suite_in_qemu():
+        """The shipped ESP32 image, written by ``make flash`` (esptool)
+        into QEMU's ESP32 in download mode, booted on the machine with the
+        Wi-Fi model: the whole HIL suite (``make hil-emulated
+        BOARD=ESP32_GENERIC``), about 10 minutes.  QEMU: ESP32_QEMU, else
+        qemu-system-xtensa on PATH; no root (user-mode networking)."""
+        image('ESP32_GENERIC', 'firmware.bin')
+        sys.path.insert(0, os.path.join(HERE, 'hil'))
+        from esp32_qemu import find_qemu
+        try:
+            find_qemu()
+        except RuntimeError as exc:
+            pytest.skip(str(exc))
+        hil_suite('esp32-qemu', 'ESP32_GENERIC', timeout=2400)

@@ -6,6 +6,8 @@ Backends (``--hil-backend``):
   virtual    the unix port behind a pty, a stand-in Wi-Fi (CI)
   rp2040js   the real Pico W image in the rp2040js emulator, online over
              PPP on UART0 through a peer on this machine (root)
+  esp32-qemu the real ESP32 image flashed with esptool into QEMU, online
+             over its Wi-Fi model, reached through a forward on 127.0.0.1
   serial     a board on a serial port, on its Wi-Fi
 
 Options (each with an environment variable as its default):
@@ -16,7 +18,9 @@ Options (each with an environment variable as its default):
   --hil-board NAME         HIL_BOARD      board name (RPI_PICO_W...)
   --hil-firmware FILE      HIL_FIRMWARE   flash this image first (rp2040js:
                                           the image to load; by default
-                                          firmware/build/<board>/firmware.uf2)
+                                          firmware/build/<board>/firmware.uf2;
+                                          esp32-qemu: the image make flash
+                                          writes, by default firmware.bin)
   --hil-wifi-ssid SSID     HIL_WIFI_SSID
   --hil-wifi-psk PSK       HIL_WIFI_PSK   (environment only; never logged)
   --hil-netns auto|on|off  HIL_NETNS      virtual board's own address (auto)
@@ -41,13 +45,14 @@ REPORTS = os.path.join(HERE, 'reports')
 sys.path.insert(0, HERE)
 
 from device import Device  # noqa: E402
+from emulators import flash_command  # noqa: E402
 
 
 def pytest_addoption(parser):
     g = parser.getgroup('hil', 'hardware-in-the-loop')
     env = os.environ.get
     g.addoption('--hil-backend', default=env('HIL_BACKEND', 'virtual'),
-                choices=('virtual', 'rp2040js', 'serial'))
+                choices=('virtual', 'rp2040js', 'esp32-qemu', 'serial'))
     g.addoption('--hil-port', default=env('HIL_PORT'))
     g.addoption('--hil-board', default=env('HIL_BOARD'))
     g.addoption('--hil-firmware', default=env('HIL_FIRMWARE'))
@@ -75,6 +80,8 @@ def board_name(config):
         return 'VIRTUAL'
     if backend == 'rp2040js':
         return config.getoption('hil_board') or 'RPI_PICO_W'
+    if backend == 'esp32-qemu':
+        return config.getoption('hil_board') or 'ESP32_GENERIC'
     return config.getoption('hil_board') or 'UNKNOWN'
 
 
@@ -119,8 +126,7 @@ def _flash(config, port):
     if os.path.abspath(firmware) != os.path.abspath(target):
         import shutil
         shutil.copy(firmware, target)
-    r = subprocess.run(['make', '-C', ROOT, '--no-print-directory', 'flash',
-                        'BOARD=' + board, 'SERIAL_PORT=' + (port or '')])
+    r = subprocess.run(flash_command(ROOT, board, port))
     if r.returncode:
         pytest.exit('flashing %s failed (see above)' % board, 2)
     time.sleep(3)  # the board reboots and its USB port comes back
@@ -134,7 +140,7 @@ def board(request):
     os.makedirs(REPORTS, exist_ok=True)
     vb = None
     backend = config.getoption('hil_backend')
-    if backend == 'rp2040js':
+    if backend in ('rp2040js', 'esp32-qemu'):
         vb = _emulated(config)
         port = vb.port
     elif backend == 'virtual':
@@ -163,6 +169,9 @@ def board(request):
             vb.stop()
         pytest.exit(str(exc), 2)
     dev.backend = vb  # None for a board on a bench
+    setup = getattr(vb, 'console_setup', None)
+    if setup:  # what the backend's board needs before the cases
+        dev.exec(setup)
     dev.virtual = vb if backend == 'virtual' else None
     dev.network = network_kind(config)
     dev.info_start = _info(dev)
@@ -178,12 +187,17 @@ def board(request):
 
 
 def _emulated(config):
-    from emulated_board import EmulatedBoard
     board = board_name(config)
-    image = config.getoption('hil_firmware') or os.path.join(
-        ROOT, 'firmware', 'build', board, 'firmware.uf2')
     log = open(os.path.join(REPORTS, 'emulator-%s.log' % board), 'w')
-    eb = EmulatedBoard(image, log=log)
+    if config.getoption('hil_backend') == 'esp32-qemu':
+        from esp32_qemu import Esp32Qemu
+        eb = Esp32Qemu(board, image=config.getoption('hil_firmware'),
+                       log=log)
+    else:
+        from emulated_board import EmulatedBoard
+        image = config.getoption('hil_firmware') or os.path.join(
+            ROOT, 'firmware', 'build', board, 'firmware.uf2')
+        eb = EmulatedBoard(image, log=log)
     try:
         eb.start()
     except RuntimeError as exc:
@@ -207,6 +221,10 @@ def _summary(dev):
     if dev.backend:
         lines.append('%s board address: %s' % (dev.backend.name,
                                                dev.backend.ip))
+        for what in ('flash', 'boot'):
+            seconds = getattr(dev.backend, what + '_seconds', None)
+            if seconds is not None:
+                lines.append('%s: %.1f s' % (what, seconds))
     link = getattr(dev.backend, 'link_stats', None)
     if link:
         lines.append('PPP link: %s' % link())
@@ -238,8 +256,15 @@ def repl(board):
 
 
 @pytest.fixture(scope='session')
-def wifi_settings(request):
+def wifi_settings(request, board):
+    """(ssid, password): the run's, else the backend's own network (the
+    emulated ESP32's open access point), else the virtual board's."""
     c = request.config
+    own = (getattr(board.backend, 'ssid', None),
+           getattr(board.backend, 'psk', None))
+    if own[0] is not None:
+        return (c.getoption('hil_wifi_ssid') or own[0],
+                c.getoption('hil_wifi_psk') or own[1])
     return (c.getoption('hil_wifi_ssid') or 'hil-network',
             c.getoption('hil_wifi_psk') or 'hil-password')
 
@@ -268,8 +293,9 @@ def network(repl, wifi_settings):
         out = repl.exec('from microdot.board import connect\n'
                         'print("IP", connect())', timeout=60)
     except RuntimeError as exc:
-        pytest.fail('getting online failed: %s' % str(exc).replace(
-            psk, '***'))
+        msg = str(exc)
+        pytest.fail('getting online failed: %s' % (
+            msg.replace(psk, '***') if psk else msg))
     return out.split('IP', 1)[1].strip()
 
 
@@ -302,7 +328,55 @@ APP_DIR = os.path.join(HERE, 'app')
 
 
 @pytest.fixture(scope='session')
-def app(board, network):
+def tls_files(tmp_path_factory):
+    """A self-signed test certificate and its key (EC P-256, DER), made
+    for the run with openssl: (cert, key) bytes, or the reason there are
+    none."""
+    import shutil
+    if not shutil.which('openssl'):
+        return 'needs openssl to make a test certificate'
+    d = tmp_path_factory.mktemp('tls')
+    key, cert = str(d / 'key.der'), str(d / 'cert.der')
+    try:
+        subprocess.run(['openssl', 'req', '-x509', '-newkey', 'ec',
+                        '-pkeyopt', 'ec_paramgen_curve:prime256v1',
+                        '-nodes', '-days', '2', '-subj', '/CN=hil-board',
+                        '-keyout', str(d / 'key.pem'), '-out',
+                        str(d / 'cert.pem')], check=True,
+                       capture_output=True)
+        subprocess.run(['openssl', 'x509', '-in', str(d / 'cert.pem'),
+                        '-outform', 'DER', '-out', cert], check=True,
+                       capture_output=True)
+        subprocess.run(['openssl', 'pkey', '-in', str(d / 'key.pem'),
+                        '-outform', 'DER', '-out', key], check=True,
+                       capture_output=True)
+    except subprocess.CalledProcessError as exc:
+        return 'openssl could not make a test certificate: %s' % (
+            exc.stderr.decode(errors='replace').strip()[-200:])
+    with open(cert, 'rb') as c, open(key, 'rb') as k:
+        return c.read(), k.read()
+
+
+def _setup_tls(board, tls_files, own_address):
+    """Put the certificate on the board and ask the app for HTTPS; the
+    port, or the reason there is no HTTPS."""
+    if isinstance(tls_files, str):
+        return None, tls_files
+    try:
+        board.exec('import ssl\nssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)')
+    except RuntimeError:
+        return None, 'this image has no ssl module (server side)'
+    port = getattr(board.backend, 'tls_port', None) or (
+        443 if own_address else 8443)
+    board.put('cert.der', tls_files[0])
+    board.put('key.der', tls_files[1])
+    board.put('tls.json', json.dumps({'port': port, 'cert': 'cert.der',
+                                      'key': 'key.der'}).encode())
+    return port, None
+
+
+@pytest.fixture(scope='session')
+def app(board, network, tls_files):
     """Upload the test app (main.py, its static files) with the Wi-Fi
     settings, soft reset, wait for its ready line; yield the base URL."""
     board.mkdir('static')
@@ -310,12 +384,33 @@ def app(board, network):
         with open(os.path.join(APP_DIR, name), 'rb') as f:
             board.put(name, f.read())
     own_address = board.backend is None or board.backend.netns
-    board.put('hil.json', json.dumps({'port': 80 if own_address else 8765})
-              .encode())
-    url = board.start_app(timeout=60)
+    port = getattr(board.backend, 'app_port', None) or (
+        80 if own_address else 8765)
+    board.put('hil.json', json.dumps({'port': port}).encode())
+    tls_port, board.no_tls = _setup_tls(board, tls_files, own_address)
+    # the URL the app announces, as this machine reaches it (an emulator's
+    # forward on 127.0.0.1 for the board's own address)
+    reach = getattr(board.backend, 'public_url', None)
+    url = board.start_app(timeout=60, reach=reach)
+    board.tls_url = None
+    if tls_port:
+        from urllib.parse import urlsplit
+        tls_url = 'https://%s:%d' % (urlsplit(board.announced).hostname,
+                                     tls_port)
+        board.tls_url = reach(tls_url) if reach else tls_url
     yield url.rstrip('/')
     board.stop_app()
-    board.exec('import os\nos.remove("main.py")')
+    board.exec('import os\nfor f in ("main.py", "tls.json"):\n'
+               '    try:\n        os.remove(f)\n'
+               '    except OSError:\n        pass')
+
+
+@pytest.fixture
+def tls(app, board):
+    """The app's HTTPS base URL (its own server, test certificate)."""
+    if not board.tls_url:
+        pytest.skip(board.no_tls)
+    return board.tls_url.rstrip('/')
 
 
 @pytest.fixture

@@ -6,7 +6,9 @@ import re
 import threading
 import time
 
-READY = re.compile(rb'MICRODOT-READY (\S+)')
+# the whole line: a console that delivers a byte at a time (a socket) must
+# not yield the URL's first letters
+READY = re.compile(rb'MICRODOT-READY (\S+)\r?\n')
 
 
 class LoggedSerial:
@@ -44,6 +46,7 @@ class Device:
         self.t.serial = LoggedSerial(self.t.serial, self.log)
         self._reader = None
         self.url = None
+        self.announced = None
 
     def serial_log(self):
         return b''.join(self.log).decode('utf-8', 'replace')
@@ -83,9 +86,11 @@ class Device:
 
     # --- an app in main.py ---
 
-    def start_app(self, timeout=60):
+    def start_app(self, timeout=60, reach=None):
         """Soft reset from the friendly REPL (the board runs boot.py, then
-        main.py) and wait for ``MICRODOT-READY <url>``; return the url."""
+        main.py) and wait for ``MICRODOT-READY <url>``; return the url, or
+        ``reach(url)`` where this machine reaches the board some other way
+        (a forward); ``announced`` keeps the board's own."""
         t = self.t
         if t.in_raw_repl:
             t.exit_raw_repl()
@@ -100,7 +105,8 @@ class Device:
             seen = b''.join(self.log[mark:])
             m = READY.search(seen)
             if m:
-                self.url = m.group(1).decode()
+                self.announced = m.group(1).decode()
+                self.url = reach(self.announced) if reach else self.announced
                 break
             if b'Traceback' in seen and seen.rstrip().endswith(b'>>>'):
                 break
@@ -126,12 +132,17 @@ class Device:
         # just booted finds
         import socket
         from urllib.parse import urlsplit
+        # (a forward, an emulator's, accepts at once and hangs up when the
+        # board does not: only an answer proves the app listens)
         u = urlsplit(self.url)
         while True:
             try:
-                socket.create_connection(
-                    (u.hostname, u.port or 80), timeout=5).close()
-                return
+                with socket.create_connection((u.hostname, u.port or 80),
+                                              timeout=5) as s:
+                    s.sendall(b'GET / HTTP/1.0\r\n\r\n')
+                    if s.recv(5) == b'HTTP/':
+                        return
+                raise OSError('no answer')
             except OSError:
                 if time.time() > deadline:
                     raise RuntimeError('the app reported ready but does '

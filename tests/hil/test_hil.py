@@ -23,6 +23,12 @@ def raw(app, data, read_until_close=True, timeout=10):
     """Send bytes on a new connection; return what comes back."""
     s = socket.create_connection(addr(app), timeout=timeout)
     s.sendall(data)
+    return read_all(s, head_only=not read_until_close)
+
+
+def read_all(s, head_only=False):
+    """What a socket receives until the peer closes (or, ``head_only``,
+    until the end of a response head); then close it."""
     out = b''
     try:
         while True:
@@ -30,7 +36,7 @@ def raw(app, data, read_until_close=True, timeout=10):
             if not chunk:
                 break
             out += chunk
-            if not read_until_close and b'\r\n\r\n' in out:
+            if head_only and b'\r\n\r\n' in out:
                 break
     finally:
         s.close()
@@ -38,13 +44,24 @@ def raw(app, data, read_until_close=True, timeout=10):
 
 
 @pytest.mark.network('wifi')
+def cannot(board, case):
+    """Skip, with the backend's reason, a case its board cannot do."""
+    reason = getattr(board.backend, 'cannot', {}).get(case)
+    if reason:
+        pytest.skip(reason)
+
+
+@pytest.mark.network('wifi')
 def test_wrong_wifi_password_is_reported(repl, wifi_settings, board):
     # first in the file: the REPL is free until the app starts
+    cannot(board, 'wrong-password')
     ssid, _ = wifi_settings
     out = repl.exec(
         'from microdot.board import connect_wifi, WifiError\n'
         'import network\n'
-        'network.WLAN(network.STA_IF).disconnect()\n'
+        'wlan = network.WLAN(network.STA_IF)\n'
+        'wlan.active(True)  # an ESP32 refuses disconnect() before\n'
+        'wlan.disconnect()\n'
         'try:\n'
         '    connect_wifi(%r, "wrong-password-xyz", retries=1, timeout=8)\n'
         'except WifiError as e:\n'
@@ -53,9 +70,69 @@ def test_wrong_wifi_password_is_reported(repl, wifi_settings, board):
     assert 'wrong-password-xyz' not in out
 
 
+NO_AP = ('from microdot.board import connect_wifi, WifiError\n'
+         'import network\n'
+         'wlan = network.WLAN(network.STA_IF)\n'
+         'wlan.active(True)  # an ESP32 refuses disconnect() before\n'
+         'wlan.disconnect()\n'
+         'try:\n'
+         '    connect_wifi("microdot-no-such-network", "some-password", '
+         'retries=1, timeout=8)\n'
+         'except WifiError as e:\n'
+         '    print("ERR", e)\n')
+
+
+def rejoin(repl, ssid, psk):
+    """Back on the run's network with network.WLAN alone (not the code
+    under test), for the cases after these."""
+    repl.exec('import network, time\n'
+              'wlan = network.WLAN(network.STA_IF)\n'
+              'wlan.connect(%r, %r)\n'
+              'for _ in range(200):\n'
+              '    if wlan.isconnected():\n'
+              '        break\n'
+              '    time.sleep(0.1)\n' % (ssid, psk), timeout=40)
+
+
+@pytest.mark.network('wifi')
+def test_wifi_without_the_access_point_is_reported(repl, board,
+                                                   wifi_settings):
+    # an SSID nobody broadcasts: a WifiError that says so, in time (one
+    # attempt of 8 s), not a hang
+    cannot(board, 'no-access-point')
+    t0 = time.time()
+    try:
+        out = repl.exec(NO_AP, timeout=30)
+    finally:
+        rejoin(repl, *wifi_settings)
+    took = time.time() - t0
+    print('no access point: reported in %.1f s: %s' % (took, out.strip()))
+    assert 'ERR' in out and 'no access point' in out, out
+    assert 'some-password' not in out
+    assert took < 30
+
+
+@pytest.mark.network('wifi')
+def test_wifi_joins_after_a_failed_attempt(repl, wifi_settings):
+    # the network was away at the first try (an access point still
+    # booting), then it is there: the next connect_wifi() joins it
+    ssid, psk = wifi_settings
+    try:
+        out = repl.exec(NO_AP + 'print("IP", connect_wifi(%r, %r, retries=2, '
+                        'timeout=20))\n' % (ssid, psk), timeout=60)
+    except RuntimeError as exc:
+        out = str(exc) if not psk else str(exc).replace(psk, '***')
+    finally:
+        rejoin(repl, ssid, psk)
+    assert 'ERR' in out and '\nIP ' in out, out
+
+
 def test_board_reports_its_own_address(app, board):
-    host = addr(app)[0]
-    if board.backend and board.backend.netns:
+    # the address the board announces is its own; the host may reach it
+    # through a forward (the emulated ESP32's, on 127.0.0.1)
+    host = urlsplit(board.announced).hostname
+    if board.backend and (board.backend.netns or
+                          getattr(board.backend, 'public_url', None)):
         assert host != '127.0.0.1', host  # its own address, not loopback
     assert host == board.backend.ip if board.backend else host
 
@@ -231,6 +308,96 @@ def test_survives_client_disconnecting_mid_response(app, http):
         s.close()  # gone, with most of the megabyte unsent
     time.sleep(0.5)
     assert http.get('/').text == 'hello from the board'
+
+
+def tls_connect(url, timeout=60, sock=None):
+    """A TLS connection to the board (test certificate: not verified), on
+    ``sock`` if given, and the seconds its handshake took."""
+    import ssl
+    ctx = ssl.create_default_context()
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    s = sock or socket.create_connection(addr(url), timeout=timeout)
+    s.settimeout(timeout)
+    t0 = time.time()
+    return ctx.wrap_socket(s), time.time() - t0
+
+
+def test_tls_handshake_and_connections_held(tls, http):
+    """HTTPS with the test certificate: the handshake time, how many TLS
+    connections (each with a request in progress) the board holds before
+    it turns the next away, free RAM meanwhile, and that it serves on."""
+    times = []
+    for _ in range(3):
+        s, took = tls_connect(tls)
+        times.append(took)
+        s.sendall(b'GET / HTTP/1.1\r\nHost: b\r\nConnection: close\r\n\r\n')
+        out = read_all(s)
+        assert out.startswith(b'HTTP/1.1 200') and \
+            out.endswith(b'hello over TLS'), out[:200]
+    ram = {'idle': int(http.get('/mem').text)}
+    idf = http.get('/idfmem').text
+    if idf != 'none':
+        ram['idle (C heap)'] = int(idf)
+    held, outcome = [], 'all held'
+    # each holds a request for long enough for the others' handshakes
+    hold = max(20, int(12 * max(times)) + 10)
+    try:
+        for _ in range(12):
+            try:
+                raw_sock = socket.create_connection(addr(tls), timeout=5)
+            except OSError as exc:
+                outcome = 'connection refused (%s)' % exc
+                break
+            raw_sock.settimeout(1)
+            try:  # the cap's 503 comes at once, before any handshake
+                first = raw_sock.recv(64, socket.MSG_PEEK)
+            except socket.timeout:
+                first = None
+            if first is not None:
+                raw_sock.close()
+                outcome = ('503 in plain text, before the handshake' if
+                           first.startswith(b'HTTP/1.1 503') else
+                           'closed (%r)' % first[:30])
+                break
+            try:
+                s, took = tls_connect(tls, sock=raw_sock)
+                s.sendall(b'GET /sleep?s=%d HTTP/1.1\r\nHost: b\r\n\r\n' %
+                          hold)
+            except OSError as exc:
+                outcome = 'handshake failed (%s)' % exc
+                break
+            times.append(took)
+            held.append(s)
+        ram['%d TLS held' % len(held)] = int(http.get('/mem').text)
+        if idf != 'none':
+            ram['%d TLS held (C heap)' % len(held)] = int(
+                http.get('/idfmem').text)
+    finally:
+        for s in held:
+            s.close()
+    print('TLS handshake: first %.2f s, mean %.2f s, max %.2f s over %d' % (
+        times[0], sum(times) / len(times), max(times), len(times)))
+    print('TLS connections held at once: %d; the next: %s' % (
+        len(held), outcome))
+    print('free RAM: %s' % ', '.join('%s %d' % kv for kv in ram.items()))
+    assert held, outcome
+    # turned away, never broken: plain HTTP and a new TLS request work
+    assert http.get('/').text == 'hello from the board'
+    deadline = time.time() + hold + 30
+    while True:  # the held requests end when their sleep does
+        try:
+            s, _ = tls_connect(tls)
+            s.sendall(b'GET / HTTP/1.1\r\nHost: b\r\nConnection: close'
+                      b'\r\n\r\n')
+            if s.recv(12) == b'HTTP/1.1 200':
+                s.close()
+                break
+            s.close()
+        except OSError:
+            pass
+        assert time.time() < deadline, 'no TLS service after the load'
+        time.sleep(1)
 
 
 @pytest.mark.hardware_only

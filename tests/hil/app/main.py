@@ -16,6 +16,13 @@ try:
         PORT = json.load(f).get('port', 80)
 except OSError:
     PORT = 80
+try:
+    # HTTPS beside HTTP: {"port": 443, "cert": "cert.der", "key": "key.der"}
+    # (the suite's test certificate, made for the run)
+    with open('tls.json') as f:
+        TLS = json.load(f)
+except OSError:
+    TLS = None
 
 Request.max_content_length = 2 * 1024 * 1024
 app = Microdot()
@@ -136,6 +143,35 @@ async def mem(req):
     return str(gc.mem_free())
 
 
+@app.route('/idfmem')
+async def idfmem(req):
+    # ESP32: the C heap, where mbedTLS keeps its sessions (not the GC's)
+    try:
+        import esp32
+    except ImportError:
+        return 'none'
+    return str(sum(h[1] for h in esp32.idf_heap_info(esp32.HEAP_DATA)))
+
+
 ip = connect()  # ppp.json, else wifi.json
 announce(ip, PORT)
-app.run(port=PORT)
+if TLS:
+    import asyncio
+    import ssl
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(TLS['cert'], TLS['key'])
+    tls_app = Microdot()  # a server of its own, with its own connection cap
+
+    @tls_app.route('/')
+    async def tls_index(req):
+        return 'hello over TLS'
+    tls_app.route('/sleep')(sleep)
+    tls_app.route('/mem')(mem)
+
+    async def serve():
+        await asyncio.gather(app.start_server(port=PORT),
+                             tls_app.start_server(port=TLS['port'], ssl=ctx))
+    print('TLS on port %d' % TLS['port'])
+    asyncio.run(serve())
+else:
+    app.run(port=PORT)
