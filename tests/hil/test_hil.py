@@ -87,6 +87,7 @@ def rejoin(repl, ssid, psk):
     under test), for the cases after these."""
     repl.exec('import network, time\n'
               'wlan = network.WLAN(network.STA_IF)\n'
+              'wlan.active(True)\n'
               'wlan.connect(%r, %r)\n'
               'for _ in range(200):\n'
               '    if wlan.isconnected():\n'
