@@ -89,12 +89,22 @@ def connect_wifi(ssid=None, password=None, config='wifi.json', retries=3,
         print('Wi-Fi: joining %r (attempt %d of %d)' % (ssid, attempt,
                                                          retries))
         wlan.connect(ssid, password)
-        deadline = ticks_add(ticks_ms(), int(timeout * 1000))
+        start = ticks_ms()
+        deadline = ticks_add(start, int(timeout * 1000))
+        connecting = getattr(network, 'STAT_CONNECTING', 1)
+        failed = (getattr(network, 'STAT_WRONG_PASSWORD', -3),
+                  getattr(network, 'STAT_NO_AP_FOUND', -2))
+        seen = False  # this attempt's own status seen
         while not wlan.isconnected() and \
                 ticks_diff(deadline, ticks_ms()) > 0:
-            if wlan.status() in (getattr(network, 'STAT_WRONG_PASSWORD', -3),
-                                 getattr(network, 'STAT_NO_AP_FOUND', -2)):
-                break  # waiting longer will not help
+            st = wlan.status()
+            seen = seen or st == connecting
+            # a failure says waiting longer will not help, once it is this
+            # attempt's: the ESP32 reports the previous attempt's reason
+            # until it is connecting again
+            if st in failed and (seen or ticks_diff(ticks_ms(),
+                                                    start) > 3000):
+                break
             time.sleep(0.1)
         if wlan.isconnected():
             break
