@@ -82,8 +82,8 @@ class Response:
         frame the body themselves (the test client, ASGI, WSGI)."""
         lines, framing, _ = self._framing('1.1', True)
         h = self.headers
-        for line in lines:
-            if line[0] == 'C' and line[8] == 'L':  # Content-Length
+        for line in lines:  # (the framing's hop-by-hop lines stay out)
+            if line.startswith('Content-Length: '):
                 h['Content-Length'] = line[16:]
         if 'Content-Type' not in h:
             h['Content-Type'] = self._content_type_line()[14:]  # the value
