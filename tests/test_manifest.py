@@ -4,10 +4,13 @@ budget.  CPython only (it runs mpy-cross and reads files)."""
 from support import MICROPYTHON, skip
 
 # Frozen bytecode budgets, in bytes of .mpy.  Frozen code costs flash, not
-# RAM: 64 KB (core and every extension) is about 4% of a 1.5 MB firmware
-# partition; the core alone, for boards short of flash, stays within 32 KB.
-BUDGET = 64 * 1024
-CORE_BUDGET = 32 * 1024
+# RAM.  The core (what every app loads), for boards short of flash, stays
+# within 31 KB: it only shrinks.  Core and every extension stay within
+# 68 KB, about 4.5% of a 1.5 MB firmware partition; extensions grow with
+# the features they add (the board helpers' Wi-Fi and PPP support, an
+# OpenAPI checker...), and this bound makes each growth a decision.
+BUDGET = 68 * 1024
+CORE_BUDGET = 31 * 1024
 CPYTHON_ONLY = {'cpython.py', 'asgi.py', 'wsgi.py', 'jinja.py'}
 
 if not MICROPYTHON:
