@@ -6,8 +6,9 @@
 //   node board.mjs --bootrom B1.bin --image firmware.uf2 [--uart-fd 3]
 //       [--flash-state FILE] [--flash-size BYTES] [--no-realtime]
 //
-// SIGUSR1 prints the CPU's registers and the top of its stack (for a
-// board that hangs: arm-none-eabi-addr2line -e firmware.elf ADDRESS...).
+// SIGUSR1 prints the CPU's registers and the top of its stack, whose words
+// include its callers' return addresses (for a board that hangs:
+// arm-none-eabi-addr2line -f -e firmware.elf ADDRESS...).
 //
 // --flash-state keeps the whole flash (image and filesystem) in FILE
 // across runs: loaded at start if present, written when the process is
@@ -115,19 +116,18 @@ function stop(why) {
   process.exit(0);
 }
 process.on('SIGTERM', () => stop('SIGTERM'));
-// SIGUSR1: where the CPU is (a hung board's backtrace starts here); the
-// words on the stack include the return addresses of its callers
+process.on('SIGINT', () => stop('SIGINT'));
 process.on('SIGUSR1', () => {
   const c = mcu.core;
   const hex = (v) => '0x' + (v >>> 0).toString(16);
   const stack = [];
-  for (let i = 0; i < 64; i++) {
-    stack.push(hex(mcu.readUint32(c.SP + 4 * i)));
+  // up to 64 words, not past the end of SRAM (0x20042000)
+  for (let a = c.SP; a < 0x20042000 && stack.length < 64; a += 4) {
+    stack.push(hex(mcu.readUint32(a)));
   }
   say(`cpu: pc ${hex(c.PC)} lr ${hex(c.LR)} sp ${hex(c.SP)} ipsr ${c.IPSR}`);
   say(`stack: ${stack.join(' ')}`);
 });
-process.on('SIGINT', () => stop('SIGINT'));
 
 mcu.core.PC = 0x10000000;
 simulator.execute();
