@@ -166,6 +166,13 @@ def connect_ppp(uart=0, baudrate=115200, timeout=30, **uart_args):
         raise PPPError('cannot start PPP (%s): an earlier link on this '
                        'board has not closed; machine.reset() frees it' % exc)
     _links.append(ppp)
+    try:
+        # our rp2 images: PPP input under lwIP's lock (see
+        # boards/RPI_PICO_W/ppp_lock.c), in place of PPP's own handler
+        from _ppp_lock import poll
+        uart.irq(lambda u: poll(ppp), uart.IRQ_RXIDLE)
+    except (ImportError, AttributeError):
+        pass
     deadline = ticks_add(ticks_ms(), int(timeout * 1000))
     while not ppp.isconnected():
         if ticks_diff(deadline, ticks_ms()) <= 0:
