@@ -207,6 +207,39 @@ def test_connect_ppp_when_the_stack_has_no_link_left():
     assert board._links == []
 
 
+class IrqUART(FakeUART):
+    IRQ_RXIDLE = 8
+
+    def irq(self, handler, trigger):
+        self.handler, self.trigger = handler, trigger
+
+
+class FakePPPLock:
+    # our rp2 images' _ppp_lock module: poll(ppp) under lwIP's lock
+    polled = []
+
+    @staticmethod
+    def poll(ppp):
+        FakePPPLock.polled.append(ppp)
+
+
+@with_ppp
+def test_connect_ppp_polls_under_the_lock_where_the_image_has_it():
+    u = IrqUART(0, 115200)
+    sys.modules['_ppp_lock'] = FakePPPLock
+    try:
+        assert board.connect_ppp(u) == '10.5.0.6'
+    finally:
+        del sys.modules['_ppp_lock']
+    assert u.trigger == IrqUART.IRQ_RXIDLE
+    u.handler(u)  # the UART's receive interrupt
+    assert FakePPPLock.polled == [board._links[-1]]
+    # other firmware: PPP's own handler stays
+    u = IrqUART(0, 115200)
+    assert board.connect_ppp(u) == '10.5.0.6'
+    assert not hasattr(u, 'handler')
+
+
 @with_network
 def test_connect_ppp_on_firmware_without_ppp():
     exc = raises(board.PPPError, board.connect_ppp)
