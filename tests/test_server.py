@@ -317,6 +317,37 @@ def test_admission_control_503():
     serve(make_app(), client, max_connections=2)
 
 
+def test_no_heap_for_a_tls_session_gets_503():
+    # a board out of heap for one more TLS session (mbedTLS's ENOMEM from
+    # wrap_socket, seen on the emulated Pico W) turns the client away with
+    # the plain-text 503 of a full server, not a silent close
+    from support import run, free_port, MICROPYTHON, skip
+    if not MICROPYTHON:
+        skip("MicroPython's accept loop; on CPython asyncio wraps the socket")
+
+    class NoRoom:
+        def wrap_socket(self, sock, **kwargs):
+            raise OSError(12)  # ENOMEM
+
+    app = make_app()
+    port = free_port()
+
+    async def main():
+        server = asyncio.create_task(
+            app.start_server('127.0.0.1', port, ssl=NoRoom()))
+        await asyncio.sleep(0.05)
+        try:
+            r, w = await connect(port)
+            res = await read_response(r)
+            await close(w)
+            assert res is not None and res[0] == 503, res
+            assert res[1].get('retry-after') == '1', res
+        finally:
+            app.shutdown()
+            await asyncio.wait_for(server, 10)
+    run(main())
+
+
 def test_at_the_cap_the_longest_idle_connection_makes_room():
     async def client(port):
         held = []

@@ -255,15 +255,21 @@ class Server:
             try:
                 yield q.queue_read(s)
                 c, addr = s.accept()
-                if not await self.admit():
-                    c.setblocking(False)
+                ok = await self.admit()
+                if ok and ssl:
+                    try:
+                        c = ssl.wrap_socket(c, server_side=True,
+                                            do_handshake_on_connect=False)
+                    except (OSError, MemoryError):
+                        # no heap for one more TLS session (mbedTLS:
+                        # ENOMEM): the client is told so in plain text,
+                        # before any handshake, as over the cap
+                        ok = False
+                c.setblocking(False)
+                if not ok:
                     c.send(_BUSY)
                     c.close()
                     continue
-                if ssl:
-                    c = ssl.wrap_socket(c, server_side=True,
-                                        do_handshake_on_connect=False)
-                c.setblocking(False)
                 asyncio.create_task(
                     self.connection(c, _peer(addr), SocketConn))
             except Exception as exc:
