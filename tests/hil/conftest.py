@@ -427,6 +427,18 @@ def http(app):
     s.close()
 
 
+@pytest.fixture
+def slowdown(http):
+    """Seconds of this machine's clock that one second of the board's
+    takes: 1 for a board, more for an emulator, whose clock follows the
+    instructions it has run (rp2040js: 3 to 4 under load).  A case that
+    waits here for a timeout the board keeps (its header timeout, a held
+    request) waits this much longer."""
+    t0 = time.time()
+    http.get('/sleep?s=2')
+    return max(1.0, (time.time() - t0) / 2)
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield

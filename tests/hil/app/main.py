@@ -140,7 +140,20 @@ async def rssi(req):
 @app.route('/mem')
 async def mem(req):
     gc.collect()
-    return str(gc.mem_free())
+    if 'largest' not in req.args:
+        return str(gc.mem_free())
+    # and the largest block the heap can still give (a TLS session needs
+    # about 17 KB in one piece): a search by trial allocations
+    lo, hi = 0, gc.mem_free()
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        try:
+            bytearray(mid)
+            lo = mid
+        except MemoryError:
+            hi = mid - 1
+    gc.collect()
+    return '%d %d' % (gc.mem_free(), lo)
 
 
 @app.route('/idfmem')
