@@ -176,10 +176,11 @@ def main():
                   '20 to warm up, so start-up and exit cancel out. '
                   'Instructions, unlike seconds, do not grow with the '
                   'machine\'s other load, except for work done per second '
-                  'of run: our server checks deadlines 4 times a second '
-                  'and reads the free heap at most every 20 ms, so a run '
-                  'slowed by other load counts more: up to a fifth more '
-                  'was seen)', '',
+                  'of run: our server checks deadlines 4 times a second, '
+                  'so a run slowed by other load counts a little more. '
+                  'The free heap is read again after a number of '
+                  'admissions, not of milliseconds, so that reading no '
+                  'longer grows with the run\'s slowness)', '',
                   '| | ours | Microdot 2.7.0 | ratio |', '|---|---|---|---|']
         for ka, label in ((True, 'keep-alive'),
                           (False, 'a connection per request')):

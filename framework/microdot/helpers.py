@@ -51,21 +51,28 @@ else:
     def adapt_server(cls):
         return cls
 
-    _free = [0, 0]  # the last gc.mem_free() reading and its ticks_ms
+    _free = [0, 0]  # a gc.mem_free() reading less what room() granted
+                    # since, and the ticks_ms of the reading
 
     def room(need):
         """True while ``need`` bytes of heap are free.  gc.mem_free() walks
         the heap's whole allocation table (about 25 us at 256 KB, a fifth
-        of a small request): a reading that showed plenty is trusted for
-        20 ms.  It counts garbage as used: collect before saying no."""
+        of a small request), so a reading is reused: each yes counts
+        ``need`` as spent (about what a request allocates), and the heap is
+        read again once less than three times ``need`` is left of it, or a
+        second later.  Counting by calls, not by time, keeps the cost per
+        request the same however fast requests come.  mem_free() counts
+        garbage as used: collect before saying no."""
         now = ticks_ms()
-        if _free[0] >= 4 * need and ticks_diff(now, _free[1]) < 20:
+        left = _free[0] - need
+        if left >= 3 * need and ticks_diff(now, _free[1]) < 1000:
+            _free[0] = left
             return True
         free = gc.mem_free()
         if free < need:
             gc.collect()
             free = gc.mem_free()
-        _free[0] = free
+        _free[0] = free - need
         _free[1] = now
         return free >= need
 
