@@ -325,6 +325,12 @@ def tls_connect(url, timeout=60, sock=None):
     return ctx.wrap_socket(s), time.time() - t0
 
 
+def heap(http):
+    """The board's free heap and the largest block it can still give,
+    after a collection."""
+    return tuple(map(int, http.get('/mem?largest=1').text.split()))
+
+
 def test_tls_handshake_and_connections_held(tls, http, slowdown):
     """HTTPS with the test certificate: the handshake time, how many TLS
     connections (each with a request in progress) the board holds before
@@ -337,8 +343,7 @@ def test_tls_handshake_and_connections_held(tls, http, slowdown):
         out = read_all(s)
         assert out.startswith(b'HTTP/1.1 200') and \
             out.endswith(b'hello over TLS'), out[:200]
-    ram = dict(zip(('idle', 'largest block idle'),
-                   map(int, http.get('/mem?largest=1').text.split())))
+    ram = dict(zip(('idle', 'largest block idle'), heap(http)))
     idf = http.get('/idfmem').text
     if idf != 'none':
         ram['idle (C heap)'] = int(idf)
@@ -374,7 +379,7 @@ def test_tls_handshake_and_connections_held(tls, http, slowdown):
             times.append(took)
             held.append(s)
         ram.update(zip(('%d TLS held' % len(held), 'largest block then'),
-                       map(int, http.get('/mem?largest=1').text.split())))
+                       heap(http)))
         if idf != 'none':
             ram['%d TLS held (C heap)' % len(held)] = int(
                 http.get('/idfmem').text)
@@ -405,9 +410,8 @@ def test_tls_handshake_and_connections_held(tls, http, slowdown):
             last = exc
         if time.time() > deadline:
             pytest.fail('no TLS service %d s after the load (last try: %r; '
-                        'free heap, largest block: %s)' % (
-                            hold + 30, last,
-                            http.get('/mem?largest=1').text))
+                        'free heap %d B, largest block %d B)' % (
+                            (hold + 30, last) + heap(http)))
         time.sleep(1)
 
 
