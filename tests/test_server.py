@@ -317,6 +317,43 @@ def test_admission_control_503():
     serve(make_app(), client, max_connections=2)
 
 
+def test_free_heap_reading_is_reused_by_count():
+    # room() reads gc.mem_free() (a walk of the whole heap) once, lets the
+    # next admissions spend the reading, and reads again when little is
+    # left; short of heap it collects before saying no
+    from support import MICROPYTHON, skip
+    if not MICROPYTHON:
+        skip("MicroPython's room(); CPython's lives in microdot.cpython")
+    from microdot import helpers
+
+    class Heap:
+        free = 100000
+        reads = collects = 0
+
+        def mem_free(self):
+            Heap.reads += 1
+            return Heap.free
+
+        def collect(self):
+            Heap.collects += 1
+
+    real = helpers.gc
+    helpers.gc = Heap()
+    helpers._free[0] = 0
+    try:
+        answers = [helpers.room(4096) for _ in range(30)]
+        assert all(answers)
+        # 100,000 B serve (100,000 - 4 * 4,096) // 4,096 + 1 = 21 calls
+        assert Heap.reads == 2, Heap.reads
+        Heap.free = 1000
+        helpers._free[0] = 0
+        assert not helpers.room(4096)
+        assert Heap.collects == 1
+    finally:
+        helpers.gc = real
+        helpers._free[0] = 0
+
+
 def test_no_heap_for_a_tls_session_gets_503():
     # a board out of heap for one more TLS session (mbedTLS's ENOMEM from
     # wrap_socket, seen on the emulated Pico W) turns the client away with
